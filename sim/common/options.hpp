@@ -1,0 +1,28 @@
+// Option schemas: what a planner (or other plug-in) accepts, so the scenario loader can validate user options
+// against it and `edgesplit planners` can list them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace edgesplit {
+
+struct OptionSpec {
+  std::string name;
+  std::string type;  // "int" | "double" | "bool" | "string" | "quantity:<kind>" (e.g. "quantity:time")
+  nlohmann::json default_value;            // null = required
+  std::string description;
+  std::optional<double> min, max;          // numeric bounds, inclusive
+  std::vector<std::string> choices;        // allowed values for strings (empty = any)
+};
+
+struct PlannerInfo {
+  std::string name;         // registry key, e.g. "pico"
+  std::string description;  // one line
+  std::string citation;     // paper it follows
+  std::vector<OptionSpec> options;
+};
+
+}  // namespace edgesplit
