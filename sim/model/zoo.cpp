@@ -1,17 +1,17 @@
-// Zoo registry and the model definitions. Layer lists follow torchvision's definitions (ImageNet models) and
-// Darknet's cfg files (YOLOv2); the accuracy figures and their sources are listed beside each entry.
+// Zoo registry and VGG-16. The other families live in zoo_imagenet.cpp (torchvision ImageNet models),
+// zoo_mobilenet.cpp (MobileNet-V1 grid, MobileNet-V2) and zoo_yolo.cpp (Darknet YOLOv2); each entry carries its
+// published accuracy and the source of that figure.
 #include "sim/model/zoo.hpp"
 
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
 #include "sim/model/builder.hpp"
+#include "sim/model/zoo_models.hpp"
 
 namespace edgesplit {
 
-namespace {
-
-const char* kTorchvision = "torchvision ImageNet-1K weight metadata (Acc@1)";
+namespace zoo_detail {
 
 // VGG-16 (Simonyan & Zisserman 2015, configuration D), torchvision layout: 13 3×3/1 pad-1 convs, 5 2×2/2 max-pools,
 // three FC layers (classifier dropout has no cost and is omitted).
@@ -30,12 +30,43 @@ Model vgg16() {
   return b.build({71.592, kTorchvision});
 }
 
+}  // namespace zoo_detail
+
+namespace {
+
+std::vector<ZooEntry> make_entries() {
+  using namespace zoo_detail;
+  std::vector<ZooEntry> e = {
+      {"vgg16", "VGG-16 (configuration D), 224x224", vgg16},
+      {"alexnet", "AlexNet (torchvision one-GPU variant), 224x224", alexnet},
+      {"resnet18", "ResNet-18 (torchvision), 224x224", resnet18},
+      {"resnet34", "ResNet-34 (torchvision), 224x224", resnet34},
+      {"resnet50", "ResNet-50 v1.5 (torchvision, stride on the 3x3), 224x224", resnet50},
+      {"googlenet", "GoogLeNet / Inception-v1 (torchvision, BN, no aux heads), 224x224", googlenet},
+      {"inception_v3", "Inception-v3 (torchvision, inference graph without the aux head), 299x299", inception_v3},
+      {"squeezenet1_0", "SqueezeNet 1.0 (torchvision, ceil-mode pools), 224x224", squeezenet1_0},
+      {"squeezenet1_1", "SqueezeNet 1.1 (torchvision, ceil-mode pools), 224x224", squeezenet1_1},
+      {"mobilenet_v2", "MobileNet-V2 width 1.0 (torchvision), 224x224", mobilenet_v2},
+  };
+  for (const char* alpha : {"1.0", "0.75", "0.5", "0.25"})
+    for (int res : {224, 192, 160, 128}) {
+      std::string a = alpha;
+      e.push_back({fmt::format("mobilenet_v1_{}_{}", a, res),
+                   fmt::format("MobileNet-V1 width {} (TF-slim), {}x{}", a, res, res),
+                   [a, res] { return mobilenet_v1(a, res); }});
+    }
+  for (int res : {416, 448, 608})
+    e.push_back({fmt::format("yolov2_{}", res), fmt::format("YOLOv2 (Darknet yolo.cfg, COCO 80 classes), {}x{}", res, res),
+                 [res] { return yolov2(res); }});
+  e.push_back({"yolov2_608_first16", "YOLOv2 608 Darknet layers 0-15 (DeepThings' fused stack, 12 conv + 4 pool)",
+               [] { return yolov2(608, 16); }});
+  return e;
+}
+
 }  // namespace
 
 const std::vector<ZooEntry>& zoo() {
-  static const std::vector<ZooEntry> entries = {
-      {"vgg16", "VGG-16 (configuration D), 224x224", vgg16},
-  };
+  static const std::vector<ZooEntry> entries = make_entries();
   return entries;
 }
 
