@@ -17,6 +17,7 @@ struct Provenance {
   std::string kind;                            // "measured" | "calibrated" | "simulated"
   std::map<std::string, std::string> details;  // measured: host, cpu, backend, version, threads, clock, date, commit;
                                                // calibrated: citation, fitted figures, residuals
+  bool operator==(const Provenance&) const = default;
 };
 
 // A DVFS operating point. Compute time scales with 1/speed (speed = 1 at the profile's reference point).
@@ -26,6 +27,7 @@ struct PState {
   double speed = 1.0;    // relative throughput vs the reference point (default freq/freq_ref)
   double idle_W = 0;
   double busy_W = 0;
+  bool operator==(const PState&) const = default;
 };
 
 // Linear cost of one op class at the reference pstate: time = fixed_s + work / rate_per_s, where work is MACs for
@@ -33,6 +35,7 @@ struct PState {
 struct OpCost {
   double fixed_s = 0;
   double rate_per_s = 0;  // MACs/s or ops/s; 0 = this class is not supported
+  bool operator==(const OpCost&) const = default;
 };
 
 // Measured time of one layer of one model as a function of output rows computed (band height), at the reference
@@ -42,6 +45,7 @@ struct LayerRowTable {
   std::string layer;
   std::vector<int> rows;        // ascending band heights
   std::vector<double> time_s;   // median time per band height
+  bool operator==(const LayerRowTable&) const = default;
 };
 
 struct Profile {
@@ -58,6 +62,7 @@ struct Profile {
 
   int pstate_index(const std::string& pstate_name) const;  // -1 when absent
   const LayerRowTable* table(const std::string& model, const std::string& layer) const;
+  bool operator==(const Profile&) const = default;
 };
 
 enum class Attachment { WifiStation, Cloud };
