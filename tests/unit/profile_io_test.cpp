@@ -144,3 +144,16 @@ TEST_CASE("edgesplit::parse_profile: single errors", "[profile]") {
           "/nonexistent/x.yaml: cannot read file (expected a device profile)");
   }
 }
+
+TEST_CASE("edgesplit::load_profile: every committed device profile loads and round-trips", "[profile]") {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(EDGESPLIT_SOURCE_DIR) + "/platforms/devices")) {
+    if (e.path().extension() != ".yaml") continue;
+    INFO(e.path().string());
+    Profile p = load_profile(e.path().string());
+    CHECK(p.name == e.path().stem().string());  // file name and profile name agree: platforms refer by name
+    CHECK(parse_profile(profile_to_yaml(p)) == p);
+    ++n;
+  }
+  CHECK(n >= 7);
+}
