@@ -59,11 +59,15 @@ Region input_region(const Layer& l, const Region& out) {
     }
     case Op::FullyConnected:
     case Op::GlobalAvgPool: return full_region(l.in);
-    case Op::Reorg: return {out.r0 * l.factor, out.r1 * l.factor, out.c0 * l.factor, out.c1 * l.factor};
+    // The non-window maps clip like the window ones, so a request that overshoots the map never leaks past it.
+    case Op::Reorg:
+      return intersect({out.r0 * l.factor, out.r1 * l.factor, out.c0 * l.factor, out.c1 * l.factor},
+                       full_region(l.in));
     case Op::Upsample:
-      return {out.r0 / l.factor, (out.r1 + l.factor - 1) / l.factor, out.c0 / l.factor,
-              (out.c1 + l.factor - 1) / l.factor};
-    default: return out;  // Input, Add, Concat, BatchNorm, Activation, Softmax: element-wise in space
+      return intersect({out.r0 / l.factor, (out.r1 + l.factor - 1) / l.factor, out.c0 / l.factor,
+                        (out.c1 + l.factor - 1) / l.factor},
+                       full_region(l.in));
+    default: return intersect(out, full_region(l.in));  // Input, Add, Concat, BN, Activation, Softmax: 1:1 in space
   }
 }
 
@@ -95,7 +99,9 @@ Region computable_region(const Layer& l, const Region& avail) {
 
 std::map<int, Region> back_propagate(const Model& m, int first, int last, const Region& out) {
   std::map<int, Region> needed;
-  needed[last] = out;
+  // Clip the request to the map: unclipped, an overshooting band passed through element-wise layers (Add, Concat)
+  // and was reported, and costed, as rows that do not exist.
+  needed[last] = intersect(out, full_region(m.layers[last].out));
   for (int i = last; i >= first; --i) {
     auto it = needed.find(i);
     if (it == needed.end() || it->second.empty()) continue;
