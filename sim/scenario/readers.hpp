@@ -13,3 +13,8 @@ namespace edgesplit::doc {
 std::optional<Profile> read_profile(const Node& root, Diagnostics& diag);
 
 }  // namespace edgesplit::doc
+
+namespace edgesplit::doc {
+// Reads a model document (docs/formats.md, "Model"); nullopt when anything was wrong.
+std::optional<Model> read_model(const Node& root, Diagnostics& diag);
+}  // namespace edgesplit::doc
