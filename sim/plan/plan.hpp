@@ -1,0 +1,89 @@
+// Plan: how one frame's inference is split across devices — a plain value every planner produces and every
+// executor (analytic, SimGrid, emulator) consumes. Geometry helpers build row bands and tile grids.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/model/model.hpp"
+#include "sim/model/receptive_field.hpp"
+#include "sim/platform/platform.hpp"
+
+namespace edgesplit {
+
+// How a stage's output is divided among its pieces (for display; the regions in the pieces are authoritative).
+enum class SplitKind {
+  Whole,  // one piece computes everything
+  Rows,   // 1-D horizontal bands (MoDNN BODP, DistrEdge split-parts, HALP segments)
+  Tiles,  // 2-D grid (DeepThings FTP, PICO's figure)
+};
+
+// How data reaches a stage from the producers of its inputs.
+enum class Route {
+  Direct,    // each producing device sends each consuming device exactly the rows/tiles it needs
+  ViaHost,   // producers send to `host` (gather), `host` sends each piece its input region (scatter): PICO's d_f
+};
+
+// How compute is accounted for a piece of a fused stage (DESIGN.md "Tile compute accounting").
+enum class Accounting {
+  OutputArea,  // each layer computes exactly the back-propagated region it must produce (PICO eq. 4)
+  Executed,    // each layer runs on its whole available input tile, then crops (DeepThings' implementation)
+};
+
+// One device's share of a stage: the region of the stage's last layer it produces.
+struct Piece {
+  std::string device;
+  Region region;
+};
+
+// A contiguous run of layers [first_layer, last_layer] (topological indices; a DAG piece when the model is a DAG).
+struct Stage {
+  int first_layer = 1;
+  int last_layer = 1;
+  SplitKind split = SplitKind::Whole;
+  std::vector<double> fractions;  // Rows: the share of each piece as planned (informative)
+  int grid_rows = 1, grid_cols = 1;  // Tiles: the grid shape (informative)
+  std::vector<Piece> pieces;
+  Route input_route = Route::Direct;
+  std::string host;   // ViaHost: the gathering / scattering device
+  int input_bits = 32;  // bits per element of every tensor transferred into this stage (DynO's b for this cut)
+};
+
+struct Plan {
+  std::string planner;        // who made it
+  std::string model_variant;  // e.g. MobileNet "0.75_160"; empty = the scenario's model as given
+  std::vector<Stage> stages;  // in pipeline order; together they cover layers 1..L-1 exactly once
+  bool pipelined = false;     // frames may overlap in the stages (PICO); else one frame at a time
+  std::string source;         // device holding the input frame (the requester)
+  std::string sink;           // device the result is due at (the requester)
+  int output_bits = 32;       // bits per element of the result sent to the sink
+  Accounting accounting = Accounting::OutputArea;
+  std::string note;           // one line from the planner: what it chose and why
+};
+
+// Row bands of a layer's output, one per fraction, in order; rounding gives each band floor(h·f) rows and hands the
+// remainder one row at a time to the earliest bands. Fractions need not sum to 1 (they are normalised); a zero
+// fraction gives an empty band.
+std::vector<Region> row_bands(const Shape& out, const std::vector<double>& fractions);
+// Explicit cut rows: bands [0, cuts[0]), [cuts[0], cuts[1]), ..., [cuts.back(), h).
+std::vector<Region> row_bands_at(const Shape& out, const std::vector<int>& cuts);
+// DeepThings ftp.c grid(): n rows × m columns, strides ceil(h/n), ceil(w/m), the last tile absorbing the remainder;
+// row-major order.
+std::vector<Region> tile_grid(const Shape& out, int n, int m);
+
+// Convenience builders.
+Stage whole_stage(const Model& model, int first, int last, const std::string& device);
+Stage band_stage(const Model& model, int first, int last, const std::vector<std::string>& devices,
+                 const std::vector<double>& fractions);
+
+// Rejects a plan the executors cannot run, naming the stage/piece and what is wrong: layers not covered exactly once
+// in order, unknown devices, output rows/columns of a stage that no piece computes, one device holding two
+// overlapping pieces of a stage, a ViaHost stage without a known host, bits outside 1..64, an unknown source/sink.
+// Throws InputError (key "plan.stages[i]...").
+void validate(const Plan& plan, const Model& model, const Platform& platform);
+
+const char* split_kind_name(SplitKind k);
+const char* route_name(Route r);
+const char* accounting_name(Accounting a);
+
+}  // namespace edgesplit
