@@ -30,8 +30,10 @@ Region intersect(const Region& a, const Region& b);
 // FullyConnected / GlobalAvgPool need their whole input; Reorg/Upsample scale; element-wise layers map 1:1.
 Region input_region(const Layer& layer, const Region& out);
 
-// The output region a layer can compute from the `available` region of its input (the forward map used for
-// executed-MACs accounting: DeepThings runs each layer on its whole input tile, then crops).
+// The output region a layer can compute correctly from the `available` region of its input: outputs whose whole
+// window lies inside it (padding is free only at the map's true borders). This is the valid part of what DeepThings
+// executes on a tile; the executed MACs themselves (Darknet pads every tile as if it were the image) are counted by
+// fused_run_cost in partition_cost.hpp.
 Region computable_region(const Layer& layer, const Region& available);
 
 // Back-propagation through a fused run of layers [first, last] (topological indices): given the region of `last`'s
