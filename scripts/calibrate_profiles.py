@@ -21,8 +21,26 @@ import math
 import os
 import sys
 
+import itertools
+
 import numpy as np
-from scipy.optimize import nnls
+
+
+def nnls(a, b):
+    """Non-negative least squares by enumerating active sets (at most 4 unknowns here, so 16 subsets)."""
+    n = a.shape[1]
+    best, best_err = np.zeros(n), float(np.sum(b * b))
+    for k in range(1, n + 1):
+        for cols in itertools.combinations(range(n), k):
+            x_sub, *_ = np.linalg.lstsq(a[:, cols], b, rcond=None)
+            if np.any(x_sub < 0):
+                continue
+            x = np.zeros(n)
+            x[list(cols)] = x_sub
+            err = float(np.sum((a @ x - b) ** 2))
+            if err < best_err - 1e-15:
+                best, best_err = x, err
+    return best, best_err
 
 # Per-model work split (devices.md section 0, computed with torchvision-exact totals):
 # conv GMAC (dense: 3x3 + every other kernel), depthwise GMAC, FC parameters (millions) = FC MACs,
