@@ -42,28 +42,27 @@ def nnls(a, b):
                 best, best_err = x, err
     return best, best_err
 
-# Per-model work split (devices.md section 0, computed with torchvision-exact totals):
-# conv GMAC (dense: 3x3 + every other kernel), depthwise GMAC, FC parameters (millions) = FC MACs,
-# number of conv (incl. depthwise) + FC layers, of which FC.
+# Per-model work of the zoo models (sim/model/zoo.cpp; summed with layer_macs / layer_other_ops, so the fit and
+# tests/kernels/calibrated_profiles_test.cpp predict the same time): dense conv GMAC, depthwise GMAC, FC MACs
+# (millions; = FC parameters), number of conv + depthwise + FC layers, pool ops (millions), element-wise ops (millions).
 MODELS = {
-    "vgg16": (15.347, 0.0, 123.6, 16),
-    "resnet18": (1.814, 0.0, 0.513, 21),
-    "resnet34": (3.664, 0.0, 0.513, 37),
-    "resnet50": (4.087, 0.0, 2.049, 54),
-    "mobilenet_v1": (0.550, 0.0174, 1.025, 28),
-    "mobilenet_v2": (0.279, 0.0207, 1.281, 53),
-    "inception_v3": (5.711, 0.0, 2.049, 95),
-    "alexnet": (0.655, 0.0, 58.6, 8),
-    "squeezenet1_0": (0.818, 0.0, 0.0, 26),
-    "squeezenet1_1": (0.349, 0.0, 0.0, 26),
-    "yolov2_416": (14.732, 0.0, 0.0, 23),
-    "yolov2_448": (17.086, 0.0, 0.0, 23),
-    "yolov2_608": (31.469, 0.0, 0.0, 23),
-    "tiny_yolov2_voc": (3.486, 0.0, 0.0, 9),
+    "vgg16": (15.3466, 0.00000, 123.6337, 16, 6.1215, 0.0000),
+    "resnet18": (1.8136, 0.00000, 0.5120, 21, 1.8314, 0.7526),
+    "resnet34": (3.6632, 0.00000, 0.5120, 37, 1.8314, 1.3798),
+    "resnet50": (4.0871, 0.00000, 2.0480, 54, 1.9067, 5.5194),
+    "mobilenet_v1_1.0_224": (0.5503, 0.01739, 1.0240, 28, 0.0502, 0.0000),
+    "mobilenet_v2": (0.2788, 0.02072, 1.2800, 53, 0.0627, 0.2164),
+    "inception_v3": (5.7112, 0.00000, 2.0480, 95, 24.5304, 2.6696),
+    "alexnet": (0.6556, 0.00000, 58.6220, 8, 0.7949, 0.0000),
+    "squeezenet1_0": (0.8189, 0.00000, 0.0000, 26, 5.1468, 2.6993),
+    "squeezenet1_1": (0.3492, 0.00000, 0.0000, 26, 3.1406, 1.4505),
+    "yolov2_416": (14.7321, 0.00000, 0.0000, 23, 10.7295, 0.2596),
+    "yolov2_448": (17.0857, 0.00000, 0.0000, 23, 12.4436, 0.3011),
+    "yolov2_608": (31.4691, 0.00000, 0.0000, 23, 22.9192, 0.5545),
     # Partial-model figures: YOLOv2-608 layer ranges timed by the NoSDSE DeepThings profiles (devices.md 1.2).
-    "yolov2_608[4-7]": (3.596, 0.0, 0.0, 4),
-    "yolov2_608[8-11]": (3.596, 0.0, 0.0, 4),
-    "yolov2_608[12-15]": (3.786, 0.0, 0.0, 4),
+    "yolov2_608[4-7]": (3.596, 0.0, 0.0, 4, 0.0, 0.0),
+    "yolov2_608[8-11]": (3.596, 0.0, 0.0, 4, 0.0, 0.0),
+    "yolov2_608[12-15]": (3.786, 0.0, 0.0, 4, 0.0, 0.0),
 }
 NOSDSE = "SLAM-Lab/NoSDSE examples/deepthings/src/profile/4_core/gateway_4_layers_*.prof"
 
@@ -109,7 +108,7 @@ PROFILES = [
             ("vgg16", 1.8, 547.1, NCNN + " RPi 4B 4T @1.8 GHz, commit cc37c10"),
             ("resnet18", 1.8, 123.1, NCNN + " RPi 4B 4T"),
             ("resnet50", 1.8, 262.8, NCNN + " RPi 4B 4T (ncnn ResNet-50 v1)"),
-            ("mobilenet_v1", 1.8, 61.2, NCNN + " RPi 4B 4T"),
+            ("mobilenet_v1_1.0_224", 1.8, 61.2, NCNN + " RPi 4B 4T"),
             ("mobilenet_v2", 1.8, 61.9, NCNN + " RPi 4B 4T"),
         ],
         "free": ["conv", "fixed"], "R_dw": 1.81 / 1.2, "BW_GBps": 8.92 / 1.2, "wbytes": 4,
@@ -126,7 +125,7 @@ PROFILES = [
             ("vgg16", 1.8, 1071.9, NCNN + " RPi 4B 1T @1.8 GHz, commit cc37c10"),
             ("resnet18", 1.8, 191.1, NCNN + " RPi 4B 1T"),
             ("resnet50", 1.8, 534.1, NCNN + " RPi 4B 1T (ncnn ResNet-50 v1)"),
-            ("mobilenet_v1", 1.8, 124.3, NCNN + " RPi 4B 1T"),
+            ("mobilenet_v1_1.0_224", 1.8, 124.3, NCNN + " RPi 4B 1T"),
             ("mobilenet_v2", 1.8, 93.5, NCNN + " RPi 4B 1T"),
         ],
         "free": ["conv", "fixed"], "R_dw": 1.25 / 1.2, "BW_GBps": 5.16 / 1.2, "wbytes": 4,
@@ -178,7 +177,7 @@ PROFILES = [
         "data": [
             ("vgg16", 1.3, 38.2, TF2TRT),
             ("resnet50", 1.3, 15.7, TF2TRT + " (TF-slim ResNet-v1-50)"),
-            ("mobilenet_v1", 1.3, 12.9, TF2TRT),
+            ("mobilenet_v1_1.0_224", 1.3, 12.9, TF2TRT),
             ("inception_v3", 1.3, 26.3, TF2TRT + " (299 px)"),
         ],
         "free": ["conv", "fixed", "dw"], "R_dw": 2.6, "BW_GBps": 18.2, "wbytes": 2,
@@ -227,7 +226,7 @@ XU4_BASE = {
         ("vgg16", 1.5, 988.7, NCNN + " RPi 4B 4T @1.5 GHz, commit 97b4394 (2020)"),
         ("resnet18", 1.5, 233.9, NCNN + " 2020"),
         ("resnet50", 1.5, 487.0, NCNN + " 2020"),
-        ("mobilenet_v1", 1.5, 86.0, NCNN + " 2020"),
+        ("mobilenet_v1_1.0_224", 1.5, 86.0, NCNN + " 2020"),
         ("mobilenet_v2", 1.5, 75.8, NCNN + " 2020"),
     ],
     "free": ["conv", "fixed"], "R_dw": 1.73, "BW_GBps": 3.2, "wbytes": 4,
@@ -239,11 +238,11 @@ def fit(p):
     cols = p["free"]
     rows, rhs = [], []
     for model, ghz, t_ms, _ in p["data"]:
-        conv, dw, fc_m, n = MODELS[model]
+        conv, dw, fc_m, n, pool_m, elt_m = MODELS[model]
         speed = ghz / p["ref_ghz"]
         fc_gmac = fc_m / 1e3
         r_fc = p["BW_GBps"] / p["wbytes"]  # GMAC/s: FC is weight-streaming, one weight per MAC
-        known = 0.0
+        known = 1e3 * (pool_m + elt_m) / 1e3 / stream_rate(p)  # ms
         row = []
         for c in ("conv", "fixed", "dw", "fc"):
             coef = {"conv": conv, "fixed": n, "dw": dw, "fc": fc_gmac}[c]
@@ -263,12 +262,20 @@ def fit(p):
         "fixed_ms": sol.get("fixed", p.get("fixed_ms", 0.0)),
         "R_dw": 1e3 / sol["dw"] if "dw" in sol else p["R_dw"],
         "R_fc": 1e3 / sol["fc"] if "fc" in sol else p["BW_GBps"] / p["wbytes"],
+        "R_stream": stream_rate(p),
     }
 
 
+def stream_rate(p):
+    """Pool / element-wise rate in Gop/s: not identifiable from whole-model figures; charged as memory-bound streams
+    at the FC weight bandwidth, one 4-byte read per op, no fixed cost."""
+    return p["BW_GBps"] / 4
+
+
 def predict_ms(params, model, speed):
-    conv, dw, fc_m, n = MODELS[model]
-    t_ms = 1e3 * (conv / params["R_conv"] + dw / params["R_dw"] + (fc_m / 1e3) / params["R_fc"])
+    conv, dw, fc_m, n, pool_m, elt_m = MODELS[model]
+    t_ms = 1e3 * (conv / params["R_conv"] + dw / params["R_dw"] + (fc_m / 1e3) / params["R_fc"] +
+                  (pool_m + elt_m) / 1e3 / params["R_stream"])
     return (t_ms + n * params["fixed_ms"]) / speed
 
 
@@ -319,9 +326,7 @@ def render(p, params, residuals, tolerance_pct, extra_citation=""):
     if p["radio"]:
         lines.append(f"radio: {{tx: {p['radio'][0]:g} W, rx: {p['radio'][1]:g} W}}")
     fx = fmt_time_ms(params["fixed_ms"])
-    # Pool / element-wise: not identifiable from whole-model figures; charged as memory-bound streams at the FC
-    # weight bandwidth (one 4-byte read per op), no fixed cost. They are < 1 % of every fitted model.
-    stream_gops = p["BW_GBps"] / 4
+    stream_gops = params["R_stream"]
     lines += [
         "cost:",
         f"  conv:           {{fixed: {fx}, rate: {fmt_rate(params['R_conv'])}}}",
@@ -395,7 +400,7 @@ def main():
                      f"flatlib vfpbench) and bandwidth x{s_bw:.3f} (sbc-bench memcpy 2.25 vs 2.43 GB/s)"),
     }
     xparams = {"R_conv": base["R_conv"] * s_rate, "fixed_ms": base["fixed_ms"] / s_rate,
-               "R_dw": base["R_dw"] * s_rate, "R_fc": base["R_fc"] * s_bw}
+               "R_dw": base["R_dw"] * s_rate, "R_fc": base["R_fc"] * s_bw, "R_stream": stream_rate(xu4)}
     outputs["odroid_xu4"] = render(xu4, xparams, [], 40.0, " Uncertain +-40 % (devices.md section 6).")
     print(f"odroid_xu4     derived: conv {xparams['R_conv']:.4g} GMAC/s fixed {xparams['fixed_ms']:.4g} ms, "
           f"tolerance 40 % (no published figure)")
