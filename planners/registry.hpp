@@ -1,0 +1,29 @@
+// Every planner by name, with its description, citation and option schema (`edgesplit planners` lists them; the
+// scenario loader validates options against them).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "planners/planner.hpp"
+
+namespace edgesplit {
+
+struct PlannerEntry {
+  PlannerInfo info;
+  std::function<std::unique_ptr<Planner>()> make;
+};
+
+// Built-in planners, sorted by name. To add one: write planners/<name>.cpp defining `PlannerEntry <name>_entry()`,
+// declare it in registry.cpp and add it to the list there.
+const std::vector<PlannerEntry>& planner_registry();
+std::vector<PlannerInfo> planner_infos();
+// Throws InputError "unknown planner 'pcio'; did you mean 'pico'? known: ..." when absent.
+const PlannerEntry& planner_entry(const std::string& name);
+
+// Plans a scenario: its planner with its options, the analytic evaluator, its objective, constraints and seed.
+Plan plan_scenario(const Scenario& scenario);
+
+}  // namespace edgesplit
