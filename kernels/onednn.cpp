@@ -179,7 +179,8 @@ class OneDnnBackend final : public Backend {
   std::string name() const override { return "onednn"; }
   std::string version() const override {
     const dnnl_version_t* v = dnnl_version();
-    return fmt::format("oneDNN {}.{}.{} ({})", v->major, v->minor, v->patch, v->hash);
+    std::string hash = v->hash ? v->hash : "N/A";
+    return fmt::format("oneDNN {}.{}.{}{}", v->major, v->minor, v->patch, hash == "N/A" ? "" : " (" + hash + ")");
   }
   std::unique_ptr<Kernel> prepare(const Layer& l, const LayerWeights& w, const Region& out) override {
     switch (l.op) {
