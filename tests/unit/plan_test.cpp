@@ -3,6 +3,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/plan/geometry.hpp"
+#include "sim/plan/plan_json.hpp"
 #include "sim/plan/task_graph.hpp"
 #include "tests/unit/plan_fixture.hpp"
 
@@ -195,4 +196,18 @@ TEST_CASE("edgesplit::build_task_graph: via-host gather/scatter and executed acc
   CHECK(gt.roles[1].macs == 1026);
   // Sum over the four tiles: conv1 4·450 = 1800 (1152 without the overlap), conv2 2304.
   CHECK(gt.total_macs() == 1800 + 2304 + 320);
+}
+
+TEST_CASE("edgesplit::plan_to_json: round trip", "[plan]") {
+  Model m = tiny_model();
+  Plan p = band_plan(m);
+  p.stages[1].input_route = Route::ViaHost;
+  p.stages[1].host = "B";
+  p.pipelined = true;
+  nlohmann::json j = plan_to_json(p, m);
+  CHECK(j["stages"][0]["last_layer_name"] == "conv2");
+  CHECK(j["stages"][0]["pieces"][1]["rows"] == nlohmann::json::array({4, 8}));
+  Plan q = plan_from_json(j);
+  CHECK(plan_to_json(q, m) == j);
+  CHECK_THROWS_WITH(plan_from_json(nlohmann::json::object()), Catch::Contains("malformed plan JSON"));
 }
