@@ -13,7 +13,12 @@ PlannerInfo even_info() {
   return {"even",
           "equal row split of every layer among all stations, gathered and scattered via the requester",
           "equal layer-wise split baseline (MoDNN BODP with equal shares, DATE'17; papers.md §6)",
-          {{"bits", "int", 32, "bits per element of every transferred activation", 1.0, 64.0, {}}}};
+          {{"bits", "int", 32, "bits per element of every transferred activation", 1.0, 64.0, {}},
+           {"fused", "bool", false,
+            "instead: one fused stage of every layer up to the last one with spatial output, split in equal row bands "
+            "(each band back-propagated with its halo, no exchange inside), the rest on the requester (DeeperThings' "
+            "equal split of a fused block)",
+            std::nullopt, std::nullopt, {}}}};
 }
 
 class EvenPlanner : public Planner {
@@ -30,6 +35,25 @@ class EvenPlanner : public Planner {
     p.source = p.sink = req;
     p.output_bits = bits;
     std::vector<double> equal(stations.size(), 1.0);
+    if (option_or<bool>(in, even_info(), "fused")) {
+      // Reconstruction (DeeperThings gives no formula for where the fused block ends): the block ends at the last
+      // layer whose output still has more than one row; everything after it runs on the requester.
+      int last_spatial = 0;
+      for (int l = 1; l < in.model.size(); ++l)
+        if (in.model.layers[static_cast<std::size_t>(l)].out.h > 1) last_spatial = l;
+      if (last_spatial == 0) last_spatial = in.model.size() - 1;
+      Stage fused = band_stage(in.model, 1, last_spatial, stations, equal);
+      fused.input_bits = bits;
+      p.stages.push_back(fused);
+      if (last_spatial < in.model.size() - 1) {
+        Stage rest = whole_stage(in.model, last_spatial + 1, in.model.size() - 1, req);
+        rest.input_bits = bits;
+        p.stages.push_back(rest);
+      }
+      p.note = "layers 1.." + std::to_string(last_spatial) + " fused, split in " + std::to_string(stations.size()) +
+               " equal row bands; the rest on " + req;
+      return p;
+    }
     for (int l = 1; l < in.model.size(); ++l) {
       Stage s = band_stage(in.model, l, l, stations, equal);
       s.input_route = Route::ViaHost;

@@ -1,7 +1,10 @@
 // The planner list and the scenario → plan entry point.
 #include "planners/registry.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 
 #include "sim/common/error.hpp"
 #include "sim/plan/task_graph.hpp"
@@ -38,6 +41,41 @@ const PlannerEntry& planner_entry(const std::string& name) {
     names.push_back(e.info.name);
   }
   throw InputError(InputIssue{"", 0, 0, "planner", unknown_name_message("planner", name, names)});
+}
+
+void check_planner_options(const PlannerInfo& info, const nlohmann::json& options) {
+  if (!options.is_object())
+    throw InputError(InputIssue{"", 0, 0, "planner.options", "must be a mapping of option names to values"});
+  std::vector<std::string> names;
+  for (const auto& o : info.options) names.push_back(o.name);
+  std::vector<InputIssue> issues;
+  for (const auto& [name, value] : options.items()) {
+    std::string key = "planner.options." + name;
+    auto it = std::find_if(info.options.begin(), info.options.end(), [&](const OptionSpec& o) { return o.name == name; });
+    if (it == info.options.end()) {
+      issues.push_back({"", 0, 0, key, unknown_name_message("option", name, names) + " (planner '" + info.name + "')"});
+      continue;
+    }
+    bool ok = it->type == "int"      ? value.is_number_integer()
+              : it->type == "double" ? value.is_number()
+              : it->type == "bool"   ? value.is_boolean()
+              : it->type == "string" ? value.is_string()
+                                     : true;
+    if (!ok) {
+      issues.push_back({"", 0, 0, key, "expected " + it->type + ", found " + value.dump()});
+      continue;
+    }
+    if (value.is_number()) {
+      double v = value.get<double>();
+      if ((it->min && v < *it->min) || (it->max && v > *it->max))
+        issues.push_back({"", 0, 0, key, fmt::format("{} is outside [{}, {}]", value.dump(), it->min ? *it->min : -INFINITY,
+                                                     it->max ? *it->max : INFINITY)});
+    }
+    if (!it->choices.empty() && value.is_string() &&
+        std::find(it->choices.begin(), it->choices.end(), value.get<std::string>()) == it->choices.end())
+      issues.push_back({"", 0, 0, key, unknown_name_message("value", value.get<std::string>(), it->choices)});
+  }
+  if (!issues.empty()) throw InputError(std::move(issues));
 }
 
 Plan plan_scenario(const Scenario& sc) {

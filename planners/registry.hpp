@@ -23,6 +23,10 @@ std::vector<PlannerInfo> planner_infos();
 // Throws InputError "unknown planner 'pcio'; did you mean 'pico'? known: ..." when absent.
 const PlannerEntry& planner_entry(const std::string& name);
 
+// Checks user options against the planner's schema: known names (with a suggestion), JSON types, numeric bounds,
+// choices. Throws InputError with key "planner.options.NAME".
+void check_planner_options(const PlannerInfo& info, const nlohmann::json& options);
+
 // Plans a scenario: its planner with its options, the analytic evaluator, its objective, constraints and seed.
 Plan plan_scenario(const Scenario& scenario);
 

@@ -21,6 +21,12 @@ TEST_CASE("edgesplit::planner_registry: names, schemas, suggestions", "[planners
   REQUIRE(infos.size() >= 3);
   CHECK(infos[0].name == "cloud");  // sorted
   CHECK_THROWS_WITH(planner_entry("evne"), Catch::Contains("unknown planner 'evne'; did you mean 'even'?"));
+  const PlannerInfo& even = planner_entry("even").info;
+  CHECK_NOTHROW(check_planner_options(even, {{"bits", 8}, {"fused", true}}));
+  CHECK_THROWS_WITH(check_planner_options(even, {{"bitz", 8}}),
+                    Catch::Contains("planner.options.bitz: unknown option 'bitz'; did you mean 'bits'?"));
+  CHECK_THROWS_WITH(check_planner_options(even, {{"bits", 0}}), Catch::Contains("planner.options.bits: 0 is outside [1, 64]"));
+  CHECK_THROWS_WITH(check_planner_options(even, {{"fused", 1}}), Catch::Contains("expected bool, found 1"));
   for (const auto& i : infos) {
     CHECK_FALSE(i.description.empty());
     CHECK_FALSE(i.citation.empty());
@@ -67,4 +73,19 @@ TEST_CASE("edgesplit::planner even: equal bands of every layer via the requester
       scatter_to_b = t.bytes;
   CHECK(scatter_to_b == 160);
   CHECK(g.total_macs() == 1152 + 2304 + 320);  // output-area: every row computed once
+}
+
+TEST_CASE("edgesplit::planner even fused: one banded stage with halos, the rest on the requester", "[planners]") {
+  Model m = tiny_model();
+  Platform p = wifi_platform({"A", "B"}, {1000, 1000});
+  Plan plan = plan_with("even", m, p, {{"fused", true}});
+  // Last layer with more than one output row: pool (4 rows) → stage 1 = conv1..pool, stage 2 = fc on A.
+  REQUIRE(plan.stages.size() == 2);
+  CHECK(plan.stages[0].last_layer == 3);
+  TaskGraph g = build_task_graph(plan, m, p);
+  // B computes pool rows [2,4) → conv2 rows [4,8) → conv1 rows [3,8) → input rows [2,8): 6·8 = 48 el = 192 B in;
+  // out: pool rows [2,4), 2 ch · 2 · 4 = 16 el = 64 B to A. MACs B: conv1 5/8·1152 = 720, conv2 1152, pool 64 ops.
+  CHECK(g.network_bytes() == 192 + 64);
+  CHECK(g.roles[2].macs == 720 + 1152);
+  CHECK(g.roles[2].other_ops == 64);
 }
