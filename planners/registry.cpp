@@ -14,6 +14,7 @@ namespace edgesplit {
 PlannerEntry local_entry();
 PlannerEntry cloud_entry();
 PlannerEntry even_entry();
+PlannerEntry pico_entry();
 
 Evaluator analytic_evaluator(const Model& model, const Platform& platform) {
   return [&model, &platform](const Plan& plan) { return evaluate(build_task_graph(plan, model, platform), platform); };
@@ -22,6 +23,7 @@ Evaluator analytic_evaluator(const Model& model, const Platform& platform) {
 const std::vector<PlannerEntry>& planner_registry() {
   static const std::vector<PlannerEntry> entries = [] {
     std::vector<PlannerEntry> e{local_entry(), cloud_entry(), even_entry()};
+    e.push_back(pico_entry());
     std::sort(e.begin(), e.end(), [](const PlannerEntry& a, const PlannerEntry& b) { return a.info.name < b.info.name; });
     return e;
   }();
