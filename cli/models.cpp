@@ -21,7 +21,8 @@ nlohmann::json model_summary_json(const Model& m) {
           {"macs", model_macs(m)},
           {"params", model_params(m)},
           {"top1", m.facts.top1},
-          {"accuracy_source", m.facts.accuracy_source}};
+          {"accuracy_source", m.facts.accuracy_source},
+          {"provenance", {{"macs", "counted"}, {"params", "counted"}, {"top1", "published"}}}};
 }
 
 int run_models(const std::vector<std::string>& args) {
@@ -43,6 +44,7 @@ int run_models(const std::vector<std::string>& args) {
                model_macs(m) / 1e9, model_params(m), m.facts.top1 > 0 ? fmt::format("{:.3f}", m.facts.top1) : "-",
                m.facts.accuracy_source.empty() ? "-" : m.facts.accuracy_source);
   }
+  fmt::print("GMACs (conv + FC multiply-accumulates) and params counted from the layer definitions; top-1 published.\n");
   return kExitOk;
 }
 
@@ -78,8 +80,10 @@ int run_model(const std::vector<std::string>& args) {
     fmt::print("{}\n", out.dump(2));
     return kExitOk;
   }
-  fmt::print("{}: input {}, {} layers, {:.4f} GMACs, {} params, top-1 {}\n", m.name, shape_str(m.input().out),
-             m.size() - 1, model_macs(m) / 1e9, model_params(m), m.facts.top1);
+  fmt::print("{}: input {}, {} layers, {:.4f} GMACs (counted), {} params (counted), top-1 {} (published: {})\n",
+             m.name, shape_str(m.input().out), m.size() - 1, model_macs(m) / 1e9, model_params(m),
+             m.facts.top1 > 0 ? fmt::format("{:.3f}", m.facts.top1) : "-",
+             m.facts.accuracy_source.empty() ? "-" : m.facts.accuracy_source);
   fmt::print("{:>4} {:<22} {:<14} {:>13} {:>13} {:>14} {:>11} {:>12}\n", "#", "layer", "op", "in", "out", "MACs",
              "params", fmt::format("bytes@{}b", bits));
   for (int i = 0; i < m.size(); ++i) {

@@ -51,6 +51,7 @@ TEST_CASE("edgesplit models --json: every zoo model with its published figures",
       CHECK(m["params"] == 25557032);  // torchvision, exact
       CHECK(m["top1"] == 76.13);
       CHECK(m["input"] == nlohmann::json::array({3, 224, 224}));
+      CHECK(m["provenance"]["top1"] == "published");
     }
   CHECK(seen);
 }
