@@ -93,6 +93,7 @@ RunResult run_analytic(const SimJob& job) {
         R = std::max(R, arrivals[f]);
         if (!g.pipelined && f > 0) R = std::max(R, prev_completion);
         fr.start_s = R;
+        if (job.workload.arrival == Arrival::Closed) fr.arrival_s = R;  // a closed loop issues the frame when it starts
       }
       double in_end = R;
       for (int e : role.in) {

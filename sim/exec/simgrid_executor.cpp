@@ -86,6 +86,9 @@ void role_loop(ScenarioState* st, int r) {
       sg4::this_actor::sleep_until(st->arrivals[static_cast<std::size_t>(f)]);
       if (!g.pipelined && f > 0) st->token->acquire();
       st->frames[static_cast<std::size_t>(f)].start_s = sg4::Engine::get_clock();
+      // A closed loop issues the frame when it starts: its latency counts from there.
+      if (st->job->workload.arrival == Arrival::Closed)
+        st->frames[static_cast<std::size_t>(f)].arrival_s = sg4::Engine::get_clock();
     }
     comms.clear();
     which.clear();
