@@ -162,3 +162,20 @@ TEST_CASE("edgesplit::back_propagate: YOLOv2 passthrough and the fused first-16 
   CHECK(t.at(idx(f, "conv0")) == Region{102, 234, 0, 608});
   CHECK(t.at(0) == Region{101, 235, 0, 608});
 }
+
+TEST_CASE("edgesplit::input_region: asymmetric kernels and TF 'SAME' padding", "[model][rf]") {
+  SECTION("Inception-v3 1x7 conv, pad (0, 3)") {
+    // rows map 1:1; columns [5, 8) → [5 − 3, 7 − 3 + 7) = [2, 11).
+    Model m = zoo_model("inception_v3");
+    const Layer& l = m.layers[idx(m, "Mixed_6b.branch7x7_2")];
+    CHECK(input_region(l, Region{2, 4, 5, 8}) == Region{2, 4, 2, 11});
+  }
+  SECTION("MobileNet-V1 stem, 3x3/2 with pad_top 0, pad_bottom 1") {
+    // out row 0: window [0, 3) (no padding above); out row 79 of 80: [158, 161) clipped to the 160 rows.
+    Model m = zoo_model("mobilenet_v1_1.0_160");
+    const Layer& l = m.layers[idx(m, "Conv2d_0")];
+    CHECK(input_region(l, Region{0, 1, 0, 1}) == Region{0, 3, 0, 3});
+    CHECK(input_region(l, Region{79, 80, 79, 80}) == Region{158, 160, 158, 160});
+    // PyTorch's symmetric pad 1 would give [−1, 2) → [0, 2) for row 0: the two conventions differ by one row.
+  }
+}
