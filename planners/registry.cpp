@@ -15,6 +15,14 @@ PlannerEntry local_entry();
 PlannerEntry cloud_entry();
 PlannerEntry even_entry();
 PlannerEntry pico_entry();
+PlannerEntry offload_entry();
+PlannerEntry neurosurgeon_entry();
+PlannerEntry modnn_entry();
+PlannerEntry deepthings_entry();
+PlannerEntry deeperthings_entry();
+PlannerEntry aofl_entry();
+PlannerEntry coedge_entry();
+PlannerEntry oracle_entry();
 
 Evaluator analytic_evaluator(const Model& model, const Platform& platform) {
   return [&model, &platform](const Plan& plan) { return evaluate(build_task_graph(plan, model, platform), platform); };
@@ -24,6 +32,9 @@ const std::vector<PlannerEntry>& planner_registry() {
   static const std::vector<PlannerEntry> entries = [] {
     std::vector<PlannerEntry> e{local_entry(), cloud_entry(), even_entry()};
     e.push_back(pico_entry());
+    for (auto* f : {offload_entry, neurosurgeon_entry, modnn_entry, deepthings_entry, deeperthings_entry, aofl_entry,
+                    coedge_entry, oracle_entry})
+      e.push_back(f());
     std::sort(e.begin(), e.end(), [](const PlannerEntry& a, const PlannerEntry& b) { return a.info.name < b.info.name; });
     return e;
   }();
