@@ -106,7 +106,7 @@ class DeeperthingsPlanner : public Planner {
       p.stages.push_back(tail);
     }
     std::string ends;
-    for (int b : bounds) ends += (ends.empty() ? "" : ",") + std::to_string(b);
+    for (int b : bounds) ends += fmt::format("{}{}", ends.empty() ? "" : ",", b);
     p.note = fmt::format("{} fused blocks ending at layers {} in a {}×{} grid over {} stations", bounds.size(), ends, gr,
                          gc, st.size());
     return p;

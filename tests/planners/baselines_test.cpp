@@ -1,6 +1,8 @@
 // edgesplit planners: the registry and the baselines local / cloud / even on tiny_model, timed by hand.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "planners/registry.hpp"
 #include "sim/common/error.hpp"
 #include "sim/plan/task_graph.hpp"
@@ -19,7 +21,12 @@ Plan plan_with(const std::string& name, const Model& m, const Platform& p, nlohm
 TEST_CASE("edgesplit::planner_registry: names, schemas, suggestions", "[planners]") {
   auto infos = planner_infos();
   REQUIRE(infos.size() >= 3);
-  CHECK(infos[0].name == "cloud");  // sorted
+  CHECK(std::is_sorted(infos.begin(), infos.end(), [](const PlannerInfo& a, const PlannerInfo& b) { return a.name < b.name; }));
+  std::vector<std::string> names;
+  for (const auto& i : infos) names.push_back(i.name);
+  for (const char* n : {"aofl", "cloud", "coedge", "deeperthings", "deepthings", "even", "local", "modnn", "neurosurgeon",
+                        "offload", "oracle"})
+    CHECK(std::find(names.begin(), names.end(), n) != names.end());
   CHECK_THROWS_WITH(planner_entry("evne"), Catch::Contains("unknown planner 'evne'; did you mean 'even'?"));
   const PlannerInfo& even = planner_entry("even").info;
   CHECK_NOTHROW(check_planner_options(even, {{"bits", 8}, {"fused", true}}));
