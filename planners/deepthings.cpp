@@ -63,7 +63,7 @@ void check_ftp_grid(const Shape& out, int n, int m, const std::string& layer_nam
     int stride = (size + parts - 1) / parts;
     if (parts > size || (parts - 1) * stride >= size)
       throw InputError(InputIssue{
-          "", 0, 0, std::string("planner_options.") + key,
+          "", 0, 0, std::string("planner.options.") + key,
           fmt::format("degenerate FTP grid: {} {} on the {}×{} output of layer '{}' leave the last tile empty "
                       "(stride ⌈{}/{}⌉ = {}, {}·{} ≥ {}); the largest count below {} that works is {}",
                       parts, dim, out.h, out.w, layer_name, size, parts, stride, parts - 1, stride, size, parts,
@@ -91,15 +91,15 @@ class DeepthingsPlanner : public Planner {
     ComputeAccounting acc = compute_accounting_from_name(option_or<std::string>(in, info, "accounting"));
     int last = m.size() - 1;
     if (L > last)
-      throw InputError(InputIssue{"", 0, 0, "planner_options.fused_layers",
+      throw InputError(InputIssue{"", 0, 0, "planner.options.fused_layers",
                                   fmt::format("fused_layers {} exceeds the model's {} layers", L, last)});
     if (!baseline::spatial_run(m, 1, L))
-      throw InputError(InputIssue{"", 0, 0, "planner_options.fused_layers",
+      throw InputError(InputIssue{"", 0, 0, "planner.options.fused_layers",
                                   fmt::format("FTP fuses spatial layers only; layers 1..{} include one without a spatial "
                                               "map", L)});
     auto cuts = baseline::cut_vertices(m);
     if (std::find(cuts.begin(), cuts.end(), L) == cuts.end())
-      throw InputError(InputIssue{"", 0, 0, "planner_options.fused_layers",
+      throw InputError(InputIssue{"", 0, 0, "planner.options.fused_layers",
                                   fmt::format("the fused stack must end where one tensor crosses; layer {} '{}' is inside "
                                               "a block", L, m.layers[static_cast<std::size_t>(L)].name)});
     const Layer& out_layer = m.layers[static_cast<std::size_t>(L)];

@@ -99,7 +99,7 @@ class OraclePlanner : public Planner {
     for (int s = 1; s <= max_stages; ++s) total += count[C - 1][static_cast<std::size_t>(s)];
     if (total > max_candidates)
       throw InputError(InputIssue{
-          "", 0, 0, "planner_options.max_candidates",
+          "", 0, 0, "planner.options.max_candidates",
           fmt::format("oracle: the space has {:.3g} candidates ({} devices, {} cut points, up to {} stages, fractions "
                       "in 1/{}), more than max_candidates = {:.0f}; use a smaller case, fewer stages or steps",
                       total, devs.size(), C, max_stages, q, max_candidates)});
