@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "sim/model/partition_cost.hpp"
 #include "sim/plan/geometry.hpp"
 
 namespace edgesplit {
@@ -36,35 +37,8 @@ std::int64_t TaskGraph::network_bytes() const {
 namespace {
 
 struct PieceRegions {
-  std::map<int, Region> need;      // back-propagated: internal layers to produce, external producers to receive
-  std::map<int, Region> computed;  // internal layers as executed under the plan's accounting
+  std::map<int, Region> need;  // back-propagated: internal layers to produce, external producers to receive
 };
-
-// Executed accounting: every layer of the run computes all it can from what is available (DeepThings traversal in
-// reverse: run each layer on the whole input tile, crop at the end).
-std::map<int, Region> executed_regions(const Model& m, int first, int last, const std::map<int, Region>& need) {
-  std::map<int, Region> avail;
-  for (const auto& [l, r] : need)
-    if (l < first) avail[l] = r;
-  std::map<int, Region> computed;
-  for (int l = first; l <= last; ++l) {
-    if (!need.count(l)) continue;
-    const Layer& layer = m.layers[static_cast<std::size_t>(l)];
-    Region r;
-    bool firstin = true;
-    for (int p : layer.inputs) {
-      auto it = avail.find(p);
-      Region c = it == avail.end() ? Region{} : computable_region(layer, it->second);
-      r = firstin ? c : intersect(r, c);
-      firstin = false;
-    }
-    // Never less than what must be produced (regions of layers with no spatial map, e.g. FC, are whole anyway).
-    r = bounding_union(r, need.at(l));
-    avail[l] = r;
-    computed[l] = r;
-  }
-  return computed;
-}
 
 std::int64_t scaled(std::int64_t whole, const Region& r, const Shape& out) {
   std::int64_t full = std::int64_t(out.h) * out.w;
@@ -140,26 +114,27 @@ TaskGraph build_task_graph(const Plan& plan, const Model& model, const Platform&
       piece_role[s].push_back(r);
       PieceRegions pr;
       pr.need = back_propagate(model, st.first_layer, st.last_layer, pc.region);
-      if (plan.accounting == Accounting::Executed) {
-        pr.computed = executed_regions(model, st.first_layer, st.last_layer, pr.need);
-      } else {
-        for (const auto& [l, reg] : pr.need)
-          if (l >= st.first_layer) pr.computed[l] = reg;
-      }
+      // Both accountings from sim/model/partition_cost (PICO eq. 2/4 for output-area; DeepThings forward_partition,
+      // each layer sized for its input tile and cropped after, for executed).
+      FusedRunCost cost = fused_run_cost(model, st.first_layer, st.last_layer, pc.region);
+      bool executed = plan.accounting == Accounting::Executed;
       Role& role = g.roles[static_cast<std::size_t>(r)];
       const Device& dev = platform.devices[static_cast<std::size_t>(role.device)];
-      for (const auto& [l, reg] : pr.computed) {
-        const Layer& layer = model.layers[static_cast<std::size_t>(l)];
+      for (const LayerRegionCost& c : cost.layers) {
+        const Layer& layer = model.layers[static_cast<std::size_t>(c.layer)];
         LayerWork w;
-        w.layer = l;
-        w.region = reg;
-        w.macs = scaled(layer_macs(layer), reg, layer.out);
-        w.other_ops = scaled(layer_other_ops(layer), reg, layer.out);
+        w.layer = c.layer;
+        w.region = c.out;
+        int rows = executed ? c.executed_rows : c.out.rows();
+        int cols = executed ? c.executed_cols : c.out.cols();
+        Region run{0, rows, 0, cols};
+        w.macs = executed ? c.executed_macs : c.output_area_macs;
+        w.other_ops = scaled(layer_other_ops(layer), run, layer.out);
         // Row tables are per band height of full-width bands; a narrower tile counts as the rows of equal area.
-        int rows = reg.cols() == layer.out.w || layer.out.w == 0
-                       ? reg.rows()
-                       : static_cast<int>((reg.area() + layer.out.w - 1) / layer.out.w);
-        w.time_ref_s = layer_time_s(dev.profile, dev.profile.reference_pstate, model.name, layer, rows,
+        int table_rows = cols == layer.out.w || layer.out.w == 0
+                             ? rows
+                             : static_cast<int>((run.area() + layer.out.w - 1) / layer.out.w);
+        w.time_ref_s = layer_time_s(dev.profile, dev.profile.reference_pstate, model.name, layer, table_rows,
                                     static_cast<double>(w.macs + w.other_ops));
         role.macs += w.macs;
         role.other_ops += w.other_ops;
