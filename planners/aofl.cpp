@@ -8,8 +8,8 @@
 // models, several fused blocks, split ratio ∝ capability, exhaustive search of partition locations; PICO: "a DP
 // trading communication vs redundancy"). Because every block starts from and ends at the requester, the latency
 // separates by block and the exhaustive search over fusion points is exactly a DP over block ends:
-//   best[j] = min_{i ≤ j, p} best[i−1] + T(i, j, p),  T = max over the p most capable stations d of
-//   (upload of d's input rows + Σ_layers linear compute of d's back-propagated rows + return of d's output rows),
+//   best[j] = min_{i ≤ j, p} best[i−1] + T(i, j, p),  T = max over the p most capable stations d (p = 0: the host
+//   alone) of (upload of d's input rows + Σ_layers linear compute of d's back-propagated rows + return of its rows),
 // over admissible cuts (cut vertices) of the spatial layers; layers without a spatial map run whole on the device
 // that finishes them earliest. The DP uses the linear models (as AOFL does), not the evaluator.
 #include <fmt/format.h>
@@ -73,9 +73,16 @@ class AoflPlanner : public Planner {
              out_bytes / baseline::link_rate_Bps(pf, d, host);
       return t;
     };
-    // Stations ranked by capability on the block, and the shares ∝ capability of the p fastest.
+    // Stations ranked by capability on the block, and the shares ∝ capability of the p fastest; p = 0: the host alone
+    // (keeping a block local is always a candidate, whatever the host's rank).
     auto block_split = [&](int i, int j, int par, std::vector<std::string>& devs, std::vector<double>& share,
                            std::vector<int>& idx) {
+      if (par == 0) {
+        devs = {p.source};
+        share = {1.0};
+        idx = {host};
+        return;
+      }
       std::vector<std::pair<double, int>> cap;
       for (int d : st) {
         double t = 0;
@@ -105,7 +112,7 @@ class AoflPlanner : public Planner {
       for (std::size_t ci = 0; ci < cj; ++ci) {
         int i = cuts[ci] + 1;
         double before = best[static_cast<std::size_t>(i - 1)].time_s;
-        for (int par = 1; par <= static_cast<int>(st.size()); ++par) {
+        for (int par = 0; par <= static_cast<int>(st.size()); ++par) {
           block_split(i, j, par, devs, share, idx);
           auto bands = row_bands(m.layers[static_cast<std::size_t>(j)].out, share);
           double t = 0;

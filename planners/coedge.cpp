@@ -1,20 +1,23 @@
 // Baseline `coedge`: CoEdge's adaptive workload partitioning (Zeng, Chen, Zhou, Yang, Zhang, IEEE/ACM ToN 2021,
-// arXiv 2012.03257; papers.md §6): layer by layer, the output rows of every layer are split among the edge devices
-// by workload ratios that minimise the energy of the frame under a latency constraint, on linear models of the
-// devices (time ∝ assigned work) and of the network (time ∝ bytes); devices exchange the rows they need directly.
+// arXiv 2012.03257; papers.md §6): the input is partitioned among the edge devices by workload ratios, every device
+// then runs the model layer by layer on its part, exchanging only the boundary (halo) rows with the devices that hold
+// them; the ratios minimise the frame's energy under a latency constraint, on linear models of the devices (time ∝
+// assigned work) and of the network (time ∝ bytes).
 //
 // Reconstruction: only the abstract and DistrEdge's summary were read ("linear device and network models,
 // layer-by-layer split"; energy objective, latency close to the baselines). Our linear program, solved exactly by
 // GLPK's simplex:
-//   variables x[l][d] ∈ [0, 1] (share of layer l's rows on station d), t[l] ≥ 0 (layer l's time)
-//   min  Σ_l Σ_d x[l][d]·E[l][d]              E = busy power × whole-layer time (+ radio energy of the input upload
+//   variables x[d] ∈ [0, 1] (station d's share of every layer's rows), t[l] ≥ 0 (layer l's time)
+//   min  Σ_d x[d]·Σ_l E[l][d]                 E = busy power × whole-layer time (+ radio energy of the input upload
 //                                              on the first layer and of the result return on the last)
-//   s.t. Σ_d x[l][d] = 1  ∀l;   x[l][d]·A[l][d] ≤ t[l]  ∀l,d;   Σ_l t[l] ≤ T
-// A = whole-layer time on d (+ upload / return time on the first / last spatial layer). Halo exchange and the
-// re-distribution between layers are left out of the LP (they are charged by the evaluator afterwards). T is the
-// scenario's latency cap less the tail's time on the requester when set, else (1 + latency_slack) × the LP's minimum
-// Σ t[l] (CoEdge keeps latency "close to the status quo"). Layers without a spatial map run whole on the requester. Under a latency/throughput objective the
-// LP minimises Σ t[l] instead.
+//   s.t. Σ_d x[d] = 1;   x[d]·A[l][d] ≤ t[l]  ∀l,d;   Σ_l t[l] ≤ T
+// A = whole-layer time on d (+ upload / return time on the first / last spatial layer). Halo exchange is left out of
+// the LP (the evaluator charges it). T is the scenario's latency cap less the tail's time on the requester when set,
+// else (1 + latency_slack) × the LP's minimum Σ t[l] (CoEdge keeps latency "close to the status quo"). Layers
+// without a spatial map run whole on the requester. Under a latency/throughput objective the LP minimises Σ t[l].
+// One ratio vector for all layers (rather than one per layer) keeps the exchange between layers to halo rows, as in
+// CoEdge's layer-wise execution; per-layer ratios would pay a re-distribution of every layer that the linear model
+// does not see.
 #include <fmt/format.h>
 #include <glpk.h>
 
@@ -31,8 +34,8 @@ namespace {
 
 PlannerInfo coedge_info() {
   return {"coedge",
-          "per-layer row shares from a linear program (energy under a latency constraint, linear models), exchanged "
-          "directly",
+          "row shares from a linear program (energy under a latency constraint, linear models), layer by layer with "
+          "direct halo exchange",
           "Zeng et al., CoEdge, IEEE/ACM ToN 2021 (papers.md §6)",
           {{"latency_slack", "double", 0.1,
             "without a latency cap: allowed latency = (1 + slack) × the LP's minimum (energy objective only)", 0.0, 100.0, {}},
@@ -42,8 +45,8 @@ PlannerInfo coedge_info() {
 struct LpResult {
   bool optimal = false;
   double objective = 0;
-  std::vector<std::vector<double>> x;  // [layer][station]
-  double latency_s = 0;                // Σ t
+  std::vector<double> x;  // per station
+  double latency_s = 0;   // Σ t
 };
 
 // Solves the LP above; `cap_s` < 0 means no latency row and a latency objective.
@@ -51,31 +54,31 @@ LpResult solve_lp(const std::vector<std::vector<double>>& A, const std::vector<s
   const int L = static_cast<int>(A.size()), D = static_cast<int>(A.front().size());
   std::unique_ptr<glp_prob, void (*)(glp_prob*)> lp(glp_create_prob(), glp_delete_prob);
   glp_set_obj_dir(lp.get(), GLP_MIN);
-  auto xcol = [&](int l, int d) { return 1 + l * D + d; };
-  auto tcol = [&](int l) { return 1 + L * D + l; };
-  glp_add_cols(lp.get(), L * D + L);
+  auto xcol = [&](int d) { return 1 + d; };
+  auto tcol = [&](int l) { return 1 + D + l; };
+  glp_add_cols(lp.get(), D + L);
+  for (int d = 0; d < D; ++d) {
+    double e = 0;
+    for (int l = 0; l < L; ++l) e += E[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)];
+    glp_set_col_bnds(lp.get(), xcol(d), GLP_DB, 0.0, 1.0);
+    glp_set_obj_coef(lp.get(), xcol(d), cap_s < 0 ? 0.0 : e);
+  }
   for (int l = 0; l < L; ++l) {
-    for (int d = 0; d < D; ++d) {
-      glp_set_col_bnds(lp.get(), xcol(l, d), GLP_DB, 0.0, 1.0);
-      glp_set_obj_coef(lp.get(), xcol(l, d), cap_s < 0 ? 0.0 : E[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)]);
-    }
     glp_set_col_bnds(lp.get(), tcol(l), GLP_LO, 0.0, 0.0);
     glp_set_obj_coef(lp.get(), tcol(l), cap_s < 0 ? 1.0 : 0.0);
   }
   std::vector<int> ia{0}, ja{0};
   std::vector<double> ar{0};
   auto put = [&](int r, int c, double v) { ia.push_back(r), ja.push_back(c), ar.push_back(v); };
-  int rows = L + L * D + (cap_s < 0 ? 0 : 1);
-  glp_add_rows(lp.get(), rows);
+  glp_add_rows(lp.get(), 1 + L * D + (cap_s < 0 ? 0 : 1));
   int r = 1;
-  for (int l = 0; l < L; ++l, ++r) {  // Σ_d x = 1
-    glp_set_row_bnds(lp.get(), r, GLP_FX, 1.0, 1.0);
-    for (int d = 0; d < D; ++d) put(r, xcol(l, d), 1.0);
-  }
+  glp_set_row_bnds(lp.get(), r, GLP_FX, 1.0, 1.0);  // Σ_d x = 1
+  for (int d = 0; d < D; ++d) put(r, xcol(d), 1.0);
+  ++r;
   for (int l = 0; l < L; ++l)
     for (int d = 0; d < D; ++d, ++r) {  // A·x − t ≤ 0
       glp_set_row_bnds(lp.get(), r, GLP_UP, 0.0, 0.0);
-      put(r, xcol(l, d), A[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)]);
+      put(r, xcol(d), A[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)]);
       put(r, tcol(l), -1.0);
     }
   if (cap_s >= 0) {  // Σ t ≤ T
@@ -90,12 +93,8 @@ LpResult solve_lp(const std::vector<std::vector<double>>& A, const std::vector<s
   if (glp_simplex(lp.get(), &parm) != 0 || glp_get_status(lp.get()) != GLP_OPT) return res;
   res.optimal = true;
   res.objective = glp_get_obj_val(lp.get());
-  res.x.assign(static_cast<std::size_t>(L), std::vector<double>(static_cast<std::size_t>(D)));
-  for (int l = 0; l < L; ++l) {
-    for (int d = 0; d < D; ++d)
-      res.x[static_cast<std::size_t>(l)][static_cast<std::size_t>(d)] = std::max(0.0, glp_get_col_prim(lp.get(), xcol(l, d)));
-    res.latency_s += glp_get_col_prim(lp.get(), tcol(l));
-  }
+  for (int d = 0; d < D; ++d) res.x.push_back(std::max(0.0, glp_get_col_prim(lp.get(), xcol(d))));
+  for (int l = 0; l < L; ++l) res.latency_s += glp_get_col_prim(lp.get(), tcol(l));
   return res;
 }
 
@@ -115,8 +114,8 @@ class CoedgePlanner : public Planner {
     int last = m.size() - 1;
     int S = 0;
     while (S + 1 <= last && baseline::spatial_run(m, S + 1, S + 1)) ++S;
-    // Layer-by-layer: every spatial layer is its own stage; a layer inside a DAG block is split like any other
-    // (its inputs are gathered directly from whichever pieces hold them).
+    // Layer-wise execution: every spatial layer is its own stage with the same shares; a layer inside a DAG block is
+    // split like any other (its inputs come directly from whichever pieces hold them).
     const double Bpe = bits / 8.0;
     std::vector<std::vector<double>> A(static_cast<std::size_t>(S), std::vector<double>(st.size())), E = A;
     double in_bytes = static_cast<double>(m.layers[0].out.elements()) * Bpe;
@@ -140,7 +139,7 @@ class CoedgePlanner : public Planner {
       }
     }
     std::string how;
-    std::vector<std::vector<double>> x;
+    std::vector<double> x;
     if (S > 0) {
       LpResult fastest = solve_lp(A, E, -1.0);
       if (!fastest.optimal) throw InputError(InputIssue{"", 0, 0, "planner", "planner 'coedge': the LP found no solution"});
@@ -163,7 +162,7 @@ class CoedgePlanner : public Planner {
       }
     }
     for (int l = 1; l <= S; ++l) {
-      Stage s = band_stage(m, l, l, names, x[static_cast<std::size_t>(l - 1)]);
+      Stage s = band_stage(m, l, l, names, x);
       s.input_bits = bits;
       p.stages.push_back(s);
     }
@@ -172,7 +171,7 @@ class CoedgePlanner : public Planner {
       tail.input_bits = bits;
       p.stages.push_back(tail);
     }
-    p.note = fmt::format("{} layers split by LP shares over {} stations: {}", S, st.size(), how);
+    p.note = fmt::format("{} layers split by LP shares [{:.3f}] over {} stations: {}", S, fmt::join(x, ", "), st.size(), how);
     return p;
   }
 };

@@ -12,6 +12,7 @@
 
 #include "planners/registry.hpp"
 #include "sim/common/error.hpp"
+#include "sim/exec/fork_runner.hpp"
 #include "sim/model/builder.hpp"
 #include "sim/model/zoo.hpp"
 #include "sim/plan/task_graph.hpp"
@@ -34,14 +35,13 @@ Device device(const std::string& name, const std::string& profile, double rate_M
   return d;
 }
 
-// n stations cycling through Pi 4B / Nano / TX2 / Xavier at 50 / 100 / 200 / 300 Mbps (DistrEdge's ND network
-// group, papers.md §4.6), requester the first Pi; optionally the V100 cloud host behind `cloud_Mbps`.
-Platform mixed(int n, double cloud_Mbps, double scale_rate = 1.0) {
-  const char* profiles[] = {"rpi4b", "jetson_nano", "jetson_tx2", "jetson_xavier"};
-  const double rates[] = {50, 100, 200, 300};
+// Stations with the given profiles and Wi-Fi rates (the requester is the first); optionally the V100 cloud host
+// behind `cloud_Mbps` (20 ms); 1 ms per Wi-Fi hop.
+Platform stations(const std::vector<std::string>& profiles, const std::vector<double>& rates_Mbps, double cloud_Mbps) {
   Platform p;
-  p.name = fmt::format("mixed{}", n);
-  for (int i = 0; i < n; ++i) p.devices.push_back(device(fmt::format("d{}_{}", i, profiles[i % 4]), profiles[i % 4], rates[i % 4] * scale_rate));
+  p.name = "bench";
+  for (std::size_t i = 0; i < profiles.size(); ++i)
+    p.devices.push_back(device(fmt::format("d{}_{}", i, profiles[i]), profiles[i], rates_Mbps[i]));
   if (cloud_Mbps > 0) {
     p.devices.push_back(device("cloud", "cloud_gpu", 0));
     p.network.cloud_bandwidth_Bps = cloud_Mbps * 1e6 / 8;
@@ -53,14 +53,25 @@ Platform mixed(int n, double cloud_Mbps, double scale_rate = 1.0) {
   return p;
 }
 
-// A small CNN the oracle can search: 3×64×64 → conv 16 → pool → conv 32 → pool → conv 64 → fc 10.
+// n stations cycling through Pi 4B / Nano / TX2 / Xavier at 50 / 100 / 200 / 300 Mbps (DistrEdge's device group DC
+// with network group ND, papers.md §4.6), requester the first Pi, the cloud behind `cloud_Mbps`.
+Platform mixed(int n, double cloud_Mbps) {
+  const char* profiles[] = {"rpi4b", "jetson_nano", "jetson_tx2", "jetson_xavier"};
+  const double rates[] = {50, 100, 200, 300};
+  std::vector<std::string> pr;
+  std::vector<double> r;
+  for (int i = 0; i < n; ++i) pr.push_back(profiles[i % 4]), r.push_back(rates[i % 4]);
+  return stations(pr, r, cloud_Mbps);
+}
+
+// A small CNN the oracle can search: 3×128×128 → conv 32 → pool → conv 64 → pool → conv 128 → fc 10 (166 M MACs).
 Model small_cnn() {
-  ModelBuilder b("small_cnn", Shape{3, 64, 64});
-  b.conv("conv1", ConvSpec{.out = 16});
+  ModelBuilder b("small_cnn", Shape{3, 128, 128});
+  b.conv("conv1", ConvSpec{.out = 32});
   b.maxpool("pool1", PoolSpec{.k = 2});
-  b.conv("conv2", ConvSpec{.out = 32});
+  b.conv("conv2", ConvSpec{.out = 64});
   b.maxpool("pool2", PoolSpec{.k = 2});
-  b.conv("conv3", ConvSpec{.out = 64});
+  b.conv("conv3", ConvSpec{.out = 128});
   b.fc("fc", 10);
   return b.build();
 }
@@ -79,6 +90,7 @@ struct Outcome {
   std::string error;
   double latency_s = 0;
   double wall_ms = 0;
+  Plan plan;
 };
 
 Outcome run(const std::string& name, const Model& m, const Platform& p, nlohmann::json opts, int repeats) {
@@ -93,6 +105,7 @@ Outcome run(const std::string& name, const Model& m, const Platform& p, nlohmann
       ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     o.latency_s = evaluate(build_task_graph(plan, m, p), p).latency_s;
+    o.plan = plan;
     std::sort(ms.begin(), ms.end());
     o.wall_ms = ms[ms.size() / 2];
     o.ok = true;
@@ -145,33 +158,59 @@ int main(int argc, char** argv) {
     };
     Model small = small_cnn();
     std::vector<Case> cases = {
-        {"small_cnn, 3 stations + cloud @100 Mbps", mixed(3, 100), {{"max_stages", 3}, {"fraction_steps", 4}}},
-        {"small_cnn, 3 stations, Wi-Fi /10", mixed(3, 0, 0.1), {{"max_stages", 4}, {"fraction_steps", 4}}},
-        {"small_cnn, 4 stations", mixed(4, 0), {{"max_stages", 3}, {"fraction_steps", 4}}},
+        {"3× Pi 3B @300 Mbps + cloud @50 Mbps", stations({"rpi3b", "rpi3b", "rpi3b"}, {300, 300, 300}, 50),
+         {{"max_stages", 3}, {"fraction_steps", 4}}},
+        {"3× Pi 3B @300 Mbps", stations({"rpi3b", "rpi3b", "rpi3b"}, {300, 300, 300}, 0),
+         {{"max_stages", 4}, {"fraction_steps", 4}}},
+        {"Pi 4B @50 + Nano @100 + TX2 @200 Mbps", mixed(3, 0), {{"max_stages", 3}, {"fraction_steps", 4}}},
     };
-    fmt::print("\n## Optimality gap to the oracle on small cases (latency simulated by the analytic executor; gap = "
-               "latency / oracle − 1)\n\n");
+    std::vector<std::string> rows = {"oracle"};
+    for (const auto& n : baseline_names()) rows.push_back(n);
+    // outcome[row][case]
+    std::vector<std::vector<Outcome>> out(rows.size());
+    std::vector<SimJob> jobs;
+    std::vector<std::pair<std::size_t, std::size_t>> job_of;
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      for (std::size_t k = 0; k < cases.size(); ++k) {
+        const auto& c = cases[k];
+        out[r].push_back(run(rows[r], small, c.platform, rows[r] == "oracle" ? c.oracle_options : options_for(rows[r], small), 1));
+        if (!out[r].back().ok) continue;
+        SimJob j;
+        j.name = fmt::format("{}/{}", rows[r], k);
+        j.key = j.name;
+        j.platform = c.platform;
+        j.graph = build_task_graph(out[r].back().plan, small, c.platform);
+        j.workload.frames = 1;
+        jobs.push_back(std::move(j));
+        job_of.push_back({r, k});
+      }
+    // The same plans on the SimGrid executor (shared air, shared CPU of a device's roles), one frame each.
+    std::vector<RunResult> sg = run_simgrid_forked(jobs);
+    std::vector<std::vector<double>> sg_latency(rows.size(), std::vector<double>(cases.size(), NAN));
+    for (std::size_t i = 0; i < sg.size(); ++i)
+      if (sg[i].status == "ok") sg_latency[job_of[i].first][job_of[i].second] = sg[i].latency_p50_s;
+
+    fmt::print("\n## Optimality gap to the oracle on small cases: small_cnn (3×128×128, 166 M MACs), calibrated "
+               "profiles\n\nEach cell: gap = latency / oracle latency − 1, analytic executor | SimGrid executor (both "
+               "simulated, one frame). The oracle's row gives its latencies and its search wall time (measured).\n\n");
     std::string header = "| planner |", rule = "|---|";
     for (const auto& c : cases) header += fmt::format(" {} |", c.name), rule += "---|";
     fmt::print("{}\n{}\n", header, rule);
-    std::vector<Outcome> oracle;
-    std::string row = "| oracle |";
-    for (const auto& c : cases) {
-      oracle.push_back(run("oracle", small, c.platform, c.oracle_options, 1));
-      const Outcome& o = oracle.back();
-      row += o.ok ? fmt::format(" {:.4f} s ({:.0f} ms) |", o.latency_s, o.wall_ms) : fmt::format(" refused: {} |", brief(o.error));
-    }
-    fmt::print("{}\n", row);
-    for (const auto& n : baseline_names()) {
-      row = fmt::format("| {} |", n);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      std::string row = fmt::format("| {} |", rows[r]);
       for (std::size_t k = 0; k < cases.size(); ++k) {
-        Outcome o = run(n, small, cases[k].platform, options_for(n, small), 1);
-        if (!o.ok)
-          row += fmt::format(" n/a ({}) |", brief(o.error));
-        else if (!oracle[k].ok)
-          row += fmt::format(" {:.4f} s |", o.latency_s);
-        else
-          row += fmt::format(" {:+.1f} % ({:.4f} s) |", 100.0 * (o.latency_s / oracle[k].latency_s - 1), o.latency_s);
+        const Outcome& o = out[r][k];
+        const Outcome& orc = out[0][k];
+        if (!o.ok) {
+          row += fmt::format(" n/a: {} |", brief(o.error));
+        } else if (r == 0) {
+          row += fmt::format(" {:.2f} ms \\| {:.2f} ms (search {:.0f} ms) |", 1e3 * o.latency_s, 1e3 * sg_latency[0][k], o.wall_ms);
+        } else if (!orc.ok) {
+          row += fmt::format(" {:.2f} ms |", 1e3 * o.latency_s);
+        } else {
+          row += fmt::format(" {:+.1f} % \\| {:+.1f} % |", 100.0 * (o.latency_s / orc.latency_s - 1),
+                             100.0 * (sg_latency[r][k] / sg_latency[0][k] - 1));
+        }
       }
       fmt::print("{}\n", row);
     }
