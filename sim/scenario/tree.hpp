@@ -74,6 +74,8 @@ Node load_with_includes(const std::string& path, const std::string& what, Diagno
 void merge_into(Node& base, const Node& over);
 // The node as JSON-like YAML flow text (for provenance details that are structured).
 std::string to_flow(const Node& n);
+// One string as a flow YAML scalar: plain when that reads back the same, else double-quoted with escapes.
+std::string flow_scalar(const std::string& text, bool force_quotes = false);
 
 // Path helpers.
 std::string join_key(const std::string& prefix, std::string_view key);      // "a" + "b" → "a.b"
