@@ -148,8 +148,8 @@ std::optional<Platform> read_platform(const Node& root, Cache& cache, Diagnostic
         if (have_profile) {
           std::vector<std::string> ps;
           for (const auto& p : d.profile.pstates) ps.push_back(p.name);
-          if (auto s = read_choice(*n, dr.key("pstate"), fmt::format("pstate of profile '{}'", d.profile.name), ps,
-                                   diag))
+          if (auto s = read_choice(*n, dr.key("pstate"), "pstate", ps, diag,
+                                   fmt::format(" (profile '{}')", d.profile.name)))
             d.pstate = d.profile.pstate_index(*s);
         }
       }
@@ -205,9 +205,10 @@ std::optional<Platform> read_platform(const Node& root, Cache& cache, Diagnostic
   std::vector<bool> rate_set(pl.devices.size(), false);
   if (wifi) {
     MapReader wr(*wifi, r.key("network.wifi"), diag, "a Wi-Fi map {rate, latency, stations}");
-    if (const Node* n = wr.get("rate"))
-      if (auto v = read_quantity(*n, wr.key("rate"), Quantity::DataRate, diag))
-        if (check_positive(*n, wr.key("rate"), *v, diag)) default_rate = *v;
+    const Node* rate_node = wr.get("rate");
+    if (rate_node)
+      if (auto v = read_quantity(*rate_node, wr.key("rate"), Quantity::DataRate, diag))
+        if (check_positive(*rate_node, wr.key("rate"), *v, diag)) default_rate = *v;
     if (const Node* n = wr.get("latency"))
       if (auto v = read_quantity(*n, wr.key("latency"), Quantity::Time, diag))
         if (check_positive(*n, wr.key("latency"), *v, diag, true)) pl.network.wifi_latency_s = *v;
@@ -216,7 +217,8 @@ std::optional<Platform> read_platform(const Node& root, Cache& cache, Diagnostic
       d.wifi_latency_s = pl.network.wifi_latency_s;
       if (default_rate) d.wifi_rate_Bps = *default_rate;
     }
-    if (default_rate) std::fill(rate_set.begin(), rate_set.end(), true);
+    // A rate that was written but is wrong has been reported; "no rate" on top of it would be noise.
+    if (rate_node) std::fill(rate_set.begin(), rate_set.end(), true);
     if (const Node* st = wr.get("stations")) {
       MapReader sr(*st, wr.key("stations"), diag, "a map from device name to {rate, latency}");
       if (sr.ok()) {
@@ -237,12 +239,11 @@ std::optional<Platform> read_platform(const Node& root, Cache& cache, Diagnostic
           }
           Device& d = pl.devices[static_cast<std::size_t>(idx)];
           MapReader er(e.value, skey, diag, "a station map {rate, latency}");
-          if (const Node* n = er.get("rate"))
+          if (const Node* n = er.get("rate")) {
+            rate_set[static_cast<std::size_t>(idx)] = true;
             if (auto v = read_quantity(*n, er.key("rate"), Quantity::DataRate, diag))
-              if (check_positive(*n, er.key("rate"), *v, diag)) {
-                d.wifi_rate_Bps = *v;
-                rate_set[static_cast<std::size_t>(idx)] = true;
-              }
+              if (check_positive(*n, er.key("rate"), *v, diag)) d.wifi_rate_Bps = *v;
+          }
           if (const Node* n = er.get("latency"))
             if (auto v = read_quantity(*n, er.key("latency"), Quantity::Time, diag))
               if (check_positive(*n, er.key("latency"), *v, diag, true)) d.wifi_latency_s = *v;

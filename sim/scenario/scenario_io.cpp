@@ -121,7 +121,7 @@ std::optional<nlohmann::json> read_option(const Node& n, const std::string& key,
   } else if (spec.type == "string") {
     if (spec.choices.empty()) {
       if (auto v = read_string(n, key, diag)) out = *v;
-    } else if (auto v = read_choice(n, key, fmt::format("value for option '{}'", spec.name), spec.choices, diag)) {
+    } else if (auto v = read_choice(n, key, "value", spec.choices, diag, fmt::format(" (option '{}')", spec.name))) {
       out = *v;
     }
   } else if (spec.type.rfind("quantity:", 0) == 0) {
@@ -189,8 +189,8 @@ void read_planner(const Node& node, const std::vector<PlannerInfo>& planners, Sc
                                [&](const OptionSpec& o) { return o.name == e.key; });
       if (spec == info->options.end()) {
         std::string msg = valid.empty() ? fmt::format("planner '{}' takes no options, found '{}'", info->name, e.key)
-                                         : unknown_name_message(fmt::format("option of planner '{}'", info->name),
-                                                                e.key, valid);
+                                         : unknown_name_message("option", e.key, valid) +
+                                                   fmt::format(" (planner '{}')", info->name);
         diag.error(options->file_name(), e.line, e.col, key, msg);
         continue;
       }
@@ -199,7 +199,7 @@ void read_planner(const Node& node, const std::vector<PlannerInfo>& planners, Sc
   }
   // Defaults make the resolved options (and so the key) the same whether a default was written out or not.
   for (const auto& o : info->options) {
-    if (s.planner_options.contains(o.name)) continue;
+    if (s.planner_options.contains(o.name) || (options && options->find(o.name))) continue;  // given (maybe wrong)
     if (o.default_value.is_null())
       diag.error(options ? *options : node, "planner.options." + o.name,
                  fmt::format("missing option (required by planner '{}': {})", info->name, o.description));
@@ -387,8 +387,8 @@ void read_dynamics(const Node& node, Scenario& s, const std::optional<Platform>&
           if (dev) {
             std::vector<std::string> ps;
             for (const auto& p : dev->profile.pstates) ps.push_back(p.name);
-            if (auto v = read_choice(*n, r.key("pstate"), fmt::format("pstate of profile '{}'", dev->profile.name), ps,
-                                     diag))
+            if (auto v = read_choice(*n, r.key("pstate"), "pstate", ps, diag,
+                                     fmt::format(" (profile '{}')", dev->profile.name)))
               ev.pstate = *v;
           } else if (auto v = read_string(*n, r.key("pstate"), diag)) {
             ev.pstate = *v;

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <tuple>
 #include <set>
 #include <sstream>
 
@@ -56,6 +58,12 @@ void Diagnostics::throw_if_any() const {
   std::set<std::string> seen;
   for (const auto& i : issues_)
     if (seen.insert(i.format()).second) unique.push_back(i);
+  // In file order: files in the order their first problem was found, then by line and column.
+  std::map<std::string, std::size_t> rank;
+  for (const auto& i : unique) rank.emplace(i.file, rank.size());
+  std::stable_sort(unique.begin(), unique.end(), [&](const InputIssue& a, const InputIssue& b) {
+    return std::tie(rank[a.file], a.line, a.column) < std::tie(rank[b.file], b.line, b.column);
+  });
   throw InputError(std::move(unique));
 }
 
@@ -408,11 +416,12 @@ std::optional<double> read_quantity(const Node& n, const std::string& key, Quant
 }
 
 std::optional<std::string> read_choice(const Node& n, const std::string& key, const std::string& what,
-                                       const std::vector<std::string>& choices, Diagnostics& diag) {
+                                       const std::vector<std::string>& choices, Diagnostics& diag,
+                                       const std::string& suffix) {
   auto s = read_string(n, key, diag);
   if (!s) return std::nullopt;
   if (std::find(choices.begin(), choices.end(), *s) != choices.end()) return s;
-  diag.error(n, key, unknown_name_message(what, *s, choices));
+  diag.error(n, key, unknown_name_message(what, *s, choices) + suffix);
   return std::nullopt;
 }
 

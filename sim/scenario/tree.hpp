@@ -115,7 +115,8 @@ std::optional<bool> read_bool(const Node& n, const std::string& key, Diagnostics
 std::optional<double> read_quantity(const Node& n, const std::string& key, Quantity q, Diagnostics& diag);
 // A choice among names: reports unknown_name_message(what, ...).
 std::optional<std::string> read_choice(const Node& n, const std::string& key, const std::string& what,
-                                       const std::vector<std::string>& choices, Diagnostics& diag);
+                                       const std::vector<std::string>& choices, Diagnostics& diag,
+                                       const std::string& suffix = "");
 // Require a value > 0 (or >= 0 when allow_zero); reports "must be positive, found '…'".
 bool check_positive(const Node& n, const std::string& key, double v, Diagnostics& diag, bool allow_zero = false);
 
