@@ -74,6 +74,8 @@ struct Device {
   int pstate = 0;            // index into profile.pstates
   Attachment attachment = Attachment::WifiStation;
   double wifi_rate_Bps = 0;  // station's effective rate on the air (bytes/s); stations only
+  double wifi_latency_s = 0; // station's per-hop air latency (the AP's network.wifi_latency_s unless overridden)
+  int cores = 0;             // cores the device may use (the platform loader sets 1..profile.cores; 0 = all)
 };
 
 struct Network {

@@ -289,12 +289,7 @@ Profile load_profile(const std::string& path) {
 }
 
 namespace {
-std::string scalar(const std::string& s) {
-  doc::Node n;
-  n.kind = doc::Node::Kind::Scalar;
-  n.text = s;
-  return doc::to_flow(n);
-}
+std::string scalar(const std::string& s) { return doc::flow_scalar(s); }
 }  // namespace
 
 std::string profile_to_yaml(const Profile& p) {

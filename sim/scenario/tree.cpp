@@ -8,6 +8,8 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <tuple>
 #include <set>
 #include <sstream>
 
@@ -56,6 +58,12 @@ void Diagnostics::throw_if_any() const {
   std::set<std::string> seen;
   for (const auto& i : issues_)
     if (seen.insert(i.format()).second) unique.push_back(i);
+  // In file order: files in the order their first problem was found, then by line and column.
+  std::map<std::string, std::size_t> rank;
+  for (const auto& i : unique) rank.emplace(i.file, rank.size());
+  std::stable_sort(unique.begin(), unique.end(), [&](const InputIssue& a, const InputIssue& b) {
+    return std::tie(rank[a.file], a.line, a.column) < std::tie(rank[b.file], b.line, b.column);
+  });
   throw InputError(std::move(unique));
 }
 
@@ -240,16 +248,52 @@ void merge_into(Node& base, const Node& over) {
   base = over;
 }
 
+namespace {
+// Plain when YAML would read the text back as the same string in a flow context; else double-quoted.
+bool plain_safe(const std::string& t) {
+  if (t.empty() || std::isspace(static_cast<unsigned char>(t.front())) ||
+      std::isspace(static_cast<unsigned char>(t.back())))
+    return false;
+  static const std::string bad_first = "?:,[]{}#&*!|>'\"%@`";
+  if (bad_first.find(t.front()) != std::string::npos) return false;
+  if (t.front() == '-' && (t.size() == 1 || !std::isdigit(static_cast<unsigned char>(t[1])))) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(t[i]);
+    if (c < 0x20 || c == 0x7f || t[i] == ',' || t[i] == '[' || t[i] == ']' || t[i] == '{' || t[i] == '}') return false;
+    if (t[i] == ':' && (i + 1 == t.size() || t[i + 1] == ' ')) return false;
+    if (t[i] == '#' && i > 0 && t[i - 1] == ' ') return false;
+  }
+  static const char* reserved[] = {"~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"};
+  for (const char* r : reserved)
+    if (t == r) return false;
+  return true;
+}
+}  // namespace
+
+std::string flow_scalar(const std::string& text, bool force_quotes) {
+  if (!force_quotes && plain_safe(text)) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        else
+          out += c;
+    }
+  }
+  return out + "\"";
+}
+
 std::string to_flow(const Node& n) {
   switch (n.kind) {
     case Node::Kind::Null: return "~";
-    case Node::Kind::Scalar: {
-      YAML::Emitter em;
-      em << YAML::Flow;
-      if (n.quoted) em << YAML::DoubleQuoted;
-      em << n.text;
-      return em.c_str();
-    }
+    case Node::Kind::Scalar: return flow_scalar(n.text, n.quoted);
     case Node::Kind::Seq: {
       std::string out = "[";
       for (std::size_t i = 0; i < n.items.size(); ++i) out += (i ? ", " : "") + to_flow(n.items[i]);
@@ -288,12 +332,20 @@ MapReader::MapReader(const Node& node, std::string path, Diagnostics& diag, std:
 
 const Node* MapReader::get(std::string_view key) {
   if (known_.emplace(key).second) known_order_.emplace_back(key);
-  return ok_ ? node_.find(key) : nullptr;
+  // `key: ~` (or `key:` with nothing) means unset, as if the key were absent: sweeps use it to leave a key out.
+  const Node* n = ok_ ? node_.find(key) : nullptr;
+  return n && !n->is_null() ? n : nullptr;
 }
 
 const Node* MapReader::need(std::string_view key) {
   const Node* n = get(key);
-  if (!n && ok_) diag_.error(node_, join_key(path_, key), "missing key");
+  if (!n && ok_) {
+    const Node* null_value = node_.find(key);
+    if (null_value)
+      diag_.error(*null_value, join_key(path_, key), "expected a value, found nothing");
+    else
+      diag_.error(node_, join_key(path_, key), "missing key");
+  }
   return n;
 }
 
@@ -364,11 +416,12 @@ std::optional<double> read_quantity(const Node& n, const std::string& key, Quant
 }
 
 std::optional<std::string> read_choice(const Node& n, const std::string& key, const std::string& what,
-                                       const std::vector<std::string>& choices, Diagnostics& diag) {
+                                       const std::vector<std::string>& choices, Diagnostics& diag,
+                                       const std::string& suffix) {
   auto s = read_string(n, key, diag);
   if (!s) return std::nullopt;
   if (std::find(choices.begin(), choices.end(), *s) != choices.end()) return s;
-  diag.error(n, key, unknown_name_message(what, *s, choices));
+  diag.error(n, key, unknown_name_message(what, *s, choices) + suffix);
   return std::nullopt;
 }
 

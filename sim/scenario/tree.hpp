@@ -74,6 +74,8 @@ Node load_with_includes(const std::string& path, const std::string& what, Diagno
 void merge_into(Node& base, const Node& over);
 // The node as JSON-like YAML flow text (for provenance details that are structured).
 std::string to_flow(const Node& n);
+// One string as a flow YAML scalar: plain when that reads back the same, else double-quoted with escapes.
+std::string flow_scalar(const std::string& text, bool force_quotes = false);
 
 // Path helpers.
 std::string join_key(const std::string& prefix, std::string_view key);      // "a" + "b" → "a.b"
@@ -113,7 +115,8 @@ std::optional<bool> read_bool(const Node& n, const std::string& key, Diagnostics
 std::optional<double> read_quantity(const Node& n, const std::string& key, Quantity q, Diagnostics& diag);
 // A choice among names: reports unknown_name_message(what, ...).
 std::optional<std::string> read_choice(const Node& n, const std::string& key, const std::string& what,
-                                       const std::vector<std::string>& choices, Diagnostics& diag);
+                                       const std::vector<std::string>& choices, Diagnostics& diag,
+                                       const std::string& suffix = "");
 // Require a value > 0 (or >= 0 when allow_zero); reports "must be positive, found '…'".
 bool check_positive(const Node& n, const std::string& key, double v, Diagnostics& diag, bool allow_zero = false);
 

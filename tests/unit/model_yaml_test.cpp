@@ -46,9 +46,9 @@ TEST_CASE("edgesplit::parse_model_yaml: errors name file, line, key", "[model_ya
                    "  - {name: c, op: maxpool, kernel: 2, strid: 2}\n") ==
           "m.yaml:4:19: layers[0].op: unknown op 'cnov'; did you mean 'conv'? known: conv, maxpool, avgpool, "
           "global_avgpool, fc, add, concat, batchnorm, activation, reorg, upsample, softmax\n"
+          "m.yaml:5:5: layers[1].out: missing key\n"
           "m.yaml:5:52: layers[1].inputs[1]: unknown layer 'aa'; did you mean 'a'? known: input, a (inputs name earlier "
           "layers)\n"
-          "m.yaml:5:5: layers[1].out: missing key\n"
           "m.yaml:6:39: layers[2].strid: unknown key 'strid'; did you mean 'stride'? valid keys: name, op, inputs, kernel, "
           "stride, pad, ceil_mode");
   }

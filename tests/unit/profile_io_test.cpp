@@ -128,8 +128,8 @@ TEST_CASE("edgesplit::parse_profile: single errors", "[profile]") {
             parse_profile("profile: x\ncores: 1\npstates:\n  - {name: a, freq: 1 GHz, speed: 2, idle: 1, busy: 2 W}\n" +
                               ok_tail,
                           "p.yaml");
-          }) == "p.yaml:4:44: pstates[0].idle: expected a power with a unit (W, mW), found bare number '1'\n"
-                "p.yaml:4:35: pstates[0].speed: the reference pstate runs at speed 1 by definition, found '2'");
+          }) == "p.yaml:4:35: pstates[0].speed: the reference pstate runs at speed 1 by definition, found '2'\n"
+                "p.yaml:4:44: pstates[0].idle: expected a power with a unit (W, mW), found bare number '1'");
   }
   SECTION("duplicate key and duplicate pstate") {
     CHECK(error_of([&] {
