@@ -115,6 +115,10 @@ int run_profile_cmd(const std::vector<std::string>& args) {
                                   : "");
   fmt::print("{:<20} {:<20} {:<16} {:<26} {:>12} {:>10} {:>10} {:>10} {:>9}{}\n", "model", "layer", "kind", "impl",
              "work", "median ms", "min ms", "max ms", "GFLOP/s", peak.flops_per_s > 0 ? "  % peak" : "");
+  // Peak at the clock of the moment: the FMA loop's flop/cycle × the clock measured right after the layer.
+  auto layer_peak = [&](const kernels::LayerMeasurement& l) {
+    return peak.clock_hz > 0 && l.clock_hz > 0 ? peak.flops_per_s / peak.clock_hz * l.clock_hz : peak.flops_per_s;
+  };
   for (const auto& l : run.layers) {
     bool macs = l.op_class == OpClass::Conv || l.op_class == OpClass::DepthwiseConv ||
                 l.op_class == OpClass::FullyConnected;
@@ -122,7 +126,7 @@ int run_profile_cmd(const std::vector<std::string>& args) {
     fmt::print("{:<20} {:<20} {:<16} {:<26} {:>12.0f} {:>10.4f} {:>10.4f} {:>10.4f} {:>9}{}\n", l.model, l.layer,
                l.kind, l.impl.substr(0, 26), l.work, l.whole.median_s * 1e3, l.whole.min_s * 1e3,
                l.whole.max_s * 1e3, macs ? fmt::format("{:.1f}", gflops) : "-",
-               peak.flops_per_s > 0 && macs ? fmt::format(" {:7.1f}%", 100 * gflops * 1e9 / peak.flops_per_s) : "");
+               peak.flops_per_s > 0 && macs ? fmt::format(" {:7.1f}%", 100 * gflops * 1e9 / layer_peak(l)) : "");
   }
   fmt::print("fitted per-class cost (measured, least squares on relative residuals):\n");
   for (const auto& f : run.fits)
@@ -155,7 +159,8 @@ int run_profile_cmd(const std::vector<std::string>& args) {
       }
       j["layers"].push_back({{"model", l.model}, {"layer", l.layer}, {"op", op_name(l.op)}, {"kind", l.kind},
                              {"class", op_class_name(l.op_class)}, {"impl", l.impl}, {"work", l.work},
-                             {"out_rows", l.out_rows}, {"time", timing_json(l.whole)}, {"bands", bands}});
+                             {"out_rows", l.out_rows}, {"time", timing_json(l.whole)}, {"clock_hz", l.clock_hz},
+                             {"bands", bands}});
     }
     j["fits"] = nlohmann::json::array();
     for (const auto& f : run.fits)

@@ -115,7 +115,10 @@ class OpenBlasBackend final : public Backend {
   explicit OpenBlasBackend(int threads) : Backend(threads) { openblas_set_num_threads(threads); }
   std::string name() const override { return "openblas"; }
   std::string version() const override {
-    return fmt::format("OpenBLAS {} (core {})", OPENBLAS_VERSION, openblas_get_corename());
+    std::string v = OPENBLAS_VERSION;  // " OpenBLAS 0.3.21 "
+    auto b = v.find_first_not_of(' '), e = v.find_last_not_of(' ');
+    return fmt::format("{} (core {})", b == std::string::npos ? "OpenBLAS" : v.substr(b, e - b + 1),
+                       openblas_get_corename());
   }
   std::unique_ptr<Kernel> prepare(const Layer& l, const LayerWeights& w, const Region& out) override {
     if (l.op == Op::Conv) return std::make_unique<ConvKernel>(l, w, out);

@@ -174,6 +174,7 @@ ProfileRun run_profile(const ProfileOptions& o) {
         return t;
       };
       lm.whole = measure(full_region(l.out));
+      lm.clock_hz = measure_clock_hz(0.002);
       if (is_window(l)) {
         for (int h : heights_for(l, o.band_rows)) {
           if (h == l.out.h) {

@@ -40,6 +40,7 @@ struct LayerMeasurement {
   double work = 0;  // MACs (conv, fc) or elementary ops (pool, eltwise): the cost model's work of the whole layer
   int out_rows = 0;
   Timing whole;
+  double clock_hz = 0;  // measured right after the whole-layer timing (for % of peak at the clock of the moment)
   std::vector<BandTiming> bands;  // ascending rows; the last is the full height; empty for non-window layers
 };
 

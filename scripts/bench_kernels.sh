@@ -9,7 +9,9 @@ bin=build/edgesplit
 [ -x "$bin" ] || { echo "bench_kernels: build first (scripts/setup.sh)" >&2; exit 2; }
 mkdir -p "$out"
 # OpenBLAS 0.3.21 detects Zen 5 as Haswell (AVX2); SkylakeX kernels are 1.8x faster here (kernels-measured.md).
-export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SkylakeX}
+# Forced, whatever the environment says (BENCH_OPENBLAS_CORETYPE overrides); the core used is in the JSON.
+export OPENBLAS_CORETYPE=${BENCH_OPENBLAS_CORETYPE:-SkylakeX}
+echo "bench_kernels: OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE"
 start=$(date +%s)
 for model in vgg16 mobilenet_v1_1.0_224; do
   # The reference loop (~3 GFLOP/s, 10 s per VGG-16 pass) is the correctness oracle, not benchmarked.
@@ -26,19 +28,23 @@ echo "bench_kernels: measured in $(( $(date +%s) - start )) s"
 import collections, glob, json, os, sys
 out = sys.argv[1]
 rows = collections.OrderedDict()
-peaks = {}
+peaks, versions = {}, {}
 for f in sorted(glob.glob(os.path.join(out, "*.json"))):
     j = json.load(open(f))
     b = j["backend"]
-    peak = j["peak"]["flops_per_s"]
+    versions[b] = j["backend_version"]
+    # As in kernels-measured.md: peak = (flop/cycle of the FMA loop) x the clock measured right after each layer.
+    flop_per_cycle = j["peak"]["flops_per_s"] / j["peak"]["clock_hz"]
+    peaks.setdefault(b, []).append(flop_per_cycle)
     for l in j["layers"]:
         if l["class"] not in ("conv", "depthwise_conv", "fc"):
             continue
         key = (l["model"], l["kind"])
         r = rows.setdefault(key, {})
-        flops, t = r.get(b, (0.0, 0.0, peak))[:2]
-        r[b] = (flops + 2 * l["work"], t + l["time"]["median_s"], peak)
-        peaks[b] = peaks.get(b, []) + [peak]
+        flops, t, peak_s = r.get(b, (0.0, 0.0, 0.0))
+        # peak_s accumulates peak flop/s x time, so peak flops over the kind = peak_s / t
+        r[b] = (flops + 2 * l["work"], t + l["time"]["median_s"],
+                peak_s + flop_per_cycle * l["clock_hz"] * l["time"]["median_s"])
 backends = sorted({b for r in rows.values() for b in r})
 print()
 print("| model | layer kind | " + " | ".join(f"{b} GFLOP/s (% peak)" for b in backends) + " | best |")
@@ -49,14 +55,15 @@ for (model, kind), r in rows.items():
         if b not in r:
             cells.append("-")
             continue
-        flops, t, peak = r[b]
+        flops, t, peak_s = r[b]
         g = flops / t / 1e9
-        cells.append(f"{g:.1f} ({100 * g * 1e9 / peak:.0f} %)")
+        cells.append(f"{g:.1f} ({100 * flops / peak_s:.0f} %)")
         best = max(best, (b, g), key=lambda x: x[1])
     print(f"| {model} | {kind} | " + " | ".join(cells) + f" | {best[0]} |")
 print()
 for b in backends:
     p = peaks[b]
-    print(f"peak (measured, FMA loop, 1 thread) in the {b} runs: {min(p)/1e9:.1f}-{max(p)/1e9:.1f} GFLOP/s")
-print("GFLOP/s = 2 x MACs / median time (thread CPU time, 1 thread); % of the peak measured in the same process.")
+    print(f"{b}: {versions[b]}; FMA loop (measured in the same process): {min(p):.1f}-{max(p):.1f} flop/cycle")
+print("GFLOP/s = 2 x MACs (padded taps counted) / median time (thread CPU time, 1 thread). % peak = that / (measured")
+print("flop/cycle x the clock measured right after the layer), time-weighted over the layers of a kind.")
 PY

@@ -25,6 +25,9 @@ double raw_child(const std::vector<const SimJob*>& jobs) {
   sg4::Engine::set_config("network/model", std::string("CM02"));
   sg4::Engine::set_config("network/crosstraffic", false);
   sg4::Engine::set_config("network/TCP-gamma", 0.0);
+#ifdef EDGESPLIT_SANITIZE
+  sg4::Engine::set_config("contexts/factory", std::string("thread"));
+#endif
   auto* root = sg4::create_full_zone("root");
   std::vector<std::vector<sg4::Host*>> hosts(jobs.size());
   for (std::size_t k = 0; k < jobs.size(); ++k) {
