@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "runtime/kernel_compute.hpp"
 #include "runtime/worker.hpp"
 #include "sim/common/error.hpp"
 
@@ -38,6 +39,7 @@ int run_worker(const std::vector<std::string>& args) {
   runtime::WorkerOptions o;
   o.listen = runtime::parse_endpoint(vm["listen"].as<std::string>());
   o.token = token;
+  for (auto& [name, fn] : runtime::kernel_computes()) o.computes[name] = fn;
   const int id = vm["id"].as<int>();
   if (vm.count("verbose"))
     o.log = [id](const std::string& line) { std::cerr << fmt::format("worker {} [pid {}]: {}\n", id, ::getpid(), line); };

@@ -93,6 +93,7 @@ void Coordinator::read_loop(Handle* h) {
       Event e;
       e.worker = h->id;
       e.message = std::move(m);
+      e.at_s = monotonic_s();
       {
         std::lock_guard lock(events_mutex_);
         events_.push_back(std::move(e));
@@ -178,7 +179,10 @@ Coordinator::Collected Coordinator::collect(std::uint32_t frame, std::size_t out
                                             double timeout_s) {
   Collected c;
   if (auto it = early_outputs_.find(frame); it != early_outputs_.end()) {
-    c.outputs = std::move(it->second);
+    for (auto& [t, at] : it->second) {
+      c.outputs.push_back(std::move(t));
+      c.output_arrival_s.push_back(at);
+    }
     early_outputs_.erase(it);
   }
   if (auto it = early_reports_.find(frame); it != early_reports_.end()) {
@@ -195,10 +199,12 @@ Coordinator::Collected Coordinator::collect(std::uint32_t frame, std::size_t out
     const Message& m = *e->message;
     if (m.type == MessageType::tensor) {
       Tensor t = decode_tensor(m.payload);
-      if (t.frame == frame)
+      if (t.frame == frame) {
         c.outputs.push_back(std::move(t));
-      else
-        early_outputs_[t.frame].push_back(std::move(t));
+        c.output_arrival_s.push_back(e->at_s);
+      } else {
+        early_outputs_[t.frame].emplace_back(std::move(t), e->at_s);
+      }
     } else if (m.type == MessageType::frame_report) {
       FrameReport r = frame_report_from_json(control_body(m));
       if (r.frame == frame)

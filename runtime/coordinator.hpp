@@ -71,6 +71,7 @@ class Coordinator {
 
   struct Collected {
     std::vector<Tensor> outputs;
+    std::vector<double> output_arrival_s;  // when each output's last byte was read (CLOCK_MONOTONIC)
     std::vector<FrameReport> reports;
     double done_s = 0;  // when the last output or report arrived
   };
@@ -85,6 +86,7 @@ class Coordinator {
     int worker = 0;
     std::optional<Message> message;  // empty: the connection ended
     std::string error;
+    double at_s = 0;  // when it was read
   };
   struct Handle {
     int id = 0;
@@ -112,7 +114,7 @@ class Coordinator {
   std::condition_variable events_cv_;
   std::deque<Event> events_;
   // Outputs and reports that arrived for frames not yet collected (pipelined runs).
-  std::map<std::uint32_t, std::vector<Tensor>> early_outputs_;
+  std::map<std::uint32_t, std::vector<std::pair<Tensor, double>>> early_outputs_;
   std::map<std::uint32_t, std::vector<FrameReport>> early_reports_;
 };
 

@@ -130,6 +130,10 @@ NetnsTopology::NetnsTopology(TopologyOptions options) : options_(std::move(optio
   if (options_.stations.empty() || options_.stations.size() > 250)
     throw std::invalid_argument(fmt::format("a topology needs 1..250 stations, got {}", options_.stations.size()));
   if (options_.burst_bytes < 1514) throw std::invalid_argument("tbf burst must hold one MTU (1514 bytes)");
+  for (const auto& r : options_.routes)
+    if (r.from < 0 || r.to < 0 || r.from >= static_cast<int>(options_.stations.size()) ||
+        r.to >= static_cast<int>(options_.stations.size()) || !(r.rate_bps > 0))
+      throw std::invalid_argument(fmt::format("bad route {} -> {} at {} bit/s", r.from, r.to, r.rate_bps));
   for (const auto& l : options_.stations)
     if (!(l.uplink_bps >= 0) || !(l.downlink_bps >= 0))
       throw std::invalid_argument(fmt::format("station rates must be >= 0 bit/s, got {} / {}", l.uplink_bps, l.downlink_bps));
@@ -185,7 +189,23 @@ void NetnsTopology::build() {
     ip({"-n", ns, "addr", "add", station_address(static_cast<int>(i)) + "/24", "dev", "eth0"});
     ip({"-n", ns, "link", "set", "eth0", "up"});
     const StationLink& l = options_.stations[i];
-    if (l.uplink_bps > 0)
+    std::vector<RouteShape> mine;
+    for (const auto& r : options_.routes)
+      if (r.from == static_cast<int>(i)) mine.push_back(r);
+    if (!mine.empty()) {
+      // Unmatched traffic (control messages) goes unshaped through class 1:1.
+      tc({"-n", ns, "qdisc", "add", "dev", "eth0", "root", "handle", "1:", "htb", "default", "1"});
+      tc({"-n", ns, "class", "add", "dev", "eth0", "parent", "1:", "classid", "1:1", "htb", "rate", "10gbit",
+          "quantum", "1514"});
+      for (std::size_t k = 0; k < mine.size(); ++k) {
+        const std::string cls = fmt::format("1:{:x}", k + 16);
+        const std::string rate = tc_rate(mine[k].rate_bps);
+        tc({"-n", ns, "class", "add", "dev", "eth0", "parent", "1:", "classid", cls, "htb", "rate", rate, "ceil", rate,
+            "burst", burst, "cburst", burst, "quantum", "1514"});
+        tc({"-n", ns, "filter", "add", "dev", "eth0", "parent", "1:", "protocol", "ip", "prio", "1", "u32", "match",
+            "ip", "dst", station_address(mine[k].to) + "/32", "flowid", cls});
+      }
+    } else if (l.uplink_bps > 0)
       tc({"-n", ns, "qdisc", "replace", "dev", "eth0", "root", "tbf", "rate", tc_rate(l.uplink_bps), "burst", burst,
           "latency", "100ms"});
     if (l.downlink_bps > 0)

@@ -27,8 +27,17 @@ struct StationLink {
   double downlink_bps = 0;  // 0: unshaped
 };
 
+// Per-destination shaping of one station's egress (htb, one class per destination address): how the emulator gives
+// each station-to-station route the rate the simulator charges it (the air crossed twice: 1/(1/r_src + 1/r_dst)).
+struct RouteShape {
+  int from = 0;  // station index
+  int to = 0;    // station index
+  double rate_bps = 0;
+};
+
 struct TopologyOptions {
   std::vector<StationLink> stations;
+  std::vector<RouteShape> routes;  // a station with routes gets htb on its eth0 instead of the uplink tbf
   // > 0: one shared budget for everything the stations send (the AP's air), fair per station (infra.md S3).
   double shared_air_bps = 0;
   // tbf counts Ethernet frames; scale the configured rate by 1514/1448 so the TCP payload rate equals the nominal

@@ -233,6 +233,10 @@ std::size_t Worker::send_to(int dest, const Tensor& t, const RoleSpec& role,
     auto [it, fresh] = pacers_.try_emplace(dest, link->second.rate_bps, link->second.latency_s);
     pacer = &it->second;
   }
+  if (dest == role.worker) {  // same device: through memory, no network
+    deposit(t);
+    return 0;
+  }
   if (dest == kCoordinator) {
     std::lock_guard lock(coordinator->write_mutex);
     return write_tensor(coordinator->socket, t, pacer);

@@ -147,5 +147,5 @@ TEST_CASE("edgesplit::runtime::Worker: a role naming an unknown compute is refus
   REQUIRE(m);
   REQUIRE(m->type == MessageType::error);
   CHECK(control_body(*m)["message"] ==
-        "role: task 1: unknown compute 'scael'; did you mean 'scale'? known: copy, scale, sum");
+        "role: task 1: unknown compute 'scael'; did you mean 'scale'? known: copy, regions, scale, sum");
 }

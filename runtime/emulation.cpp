@@ -1,0 +1,371 @@
+// The emulator (see emulation.hpp): compile a TaskGraph into worker roles, launch, run frames, compare.
+#include "runtime/emulation.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <random>
+#include <set>
+
+#include "kernels/kernel.hpp"
+#include "kernels/partition.hpp"
+#include "runtime/cells.hpp"
+#include "runtime/coordinator.hpp"
+#include "runtime/kernel_compute.hpp"
+#include "runtime/netns.hpp"
+#include "sim/exec/fork_runner.hpp"
+#include "sim/exec/job.hpp"
+
+namespace edgesplit::runtime {
+namespace {
+
+using nlohmann::json;
+
+json region_json(const Region& r) { return json::array({r.r0, r.r1, r.c0, r.c1}); }
+
+// The rate (bytes/s) and latency the simulator charges a lone transfer from device a to device b.
+std::pair<double, double> route_of(const Conditions& cond, int a, int b) {
+  const double probe = 1e6;
+  const double t = cond.transfer_end(a, b, 0, probe) - cond.transfer_end(a, b, 0, 0);
+  return {t > 0 ? probe / t : 0.0, cond.latency_s(a, b)};
+}
+
+std::string random_token() {
+  std::random_device rd;
+  return fmt::format("{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
+}
+
+}  // namespace
+
+std::string net_mode_name(NetMode m) { return m == NetMode::netns ? "netns" : "pace"; }
+
+CompiledEmulation compile_emulation(const Plan& plan, const Model& model, const Platform& platform,
+                                    const TaskGraph& graph, const json& setup, PaceMode mode) {
+  CompiledEmulation ce;
+  const Conditions cond(platform, {});
+  // Roles in build_task_graph's order: source, per stage [relay], pieces, then sink.
+  struct RoleInfo {
+    int device = 0;
+    TaskSpec task;
+    std::vector<int> out_bits;
+  };
+  std::vector<RoleInfo> roles;
+  auto add_role = [&](const std::string& device, const std::string& name) {
+    const int idx = static_cast<int>(roles.size());
+    if (idx >= static_cast<int>(graph.roles.size()) || graph.roles[static_cast<std::size_t>(idx)].name != name)
+      throw std::logic_error(fmt::format("emulator role {} ('{}') does not match the TaskGraph's", idx, name));
+    RoleInfo r;
+    r.device = platform.index_of(device);
+    r.task.id = idx;
+    r.task.kind = "regions";
+    r.task.params = {{"in_layers", json::array()}, {"out_cells", json::array()}, {"out_bits", json::array()}};
+    const Role& g = graph.roles[static_cast<std::size_t>(idx)];
+    r.task.predicted_s = g.time_ref_s > 0 ? cond.compute_end(r.device, 0, g.time_ref_s) : 0;
+    roles.push_back(std::move(r));
+    return idx;
+  };
+  int next_slot = 2;
+  std::map<std::pair<int, int>, std::int64_t> elements_bits;  // (src dev, dst dev) -> Σ elements·bits
+  auto emit = [&](int from, int to, int layer, const std::vector<Region>& cells, int bits) {
+    const int ch = model.layers[static_cast<std::size_t>(layer)].out.c;
+    for (const Region& c : cells) {
+      if (c.empty()) continue;
+      const int slot = next_slot++;
+      RoleInfo& f = roles[static_cast<std::size_t>(from)];
+      RoleInfo& t = roles[static_cast<std::size_t>(to)];
+      f.task.outputs.push_back({slot, {t.device}});
+      json cell = json::array({layer, c.r0, c.r1, c.c0, c.c1});
+      f.task.params["out_cells"].push_back(cell);
+      f.task.params["out_bits"].push_back(bits);
+      t.task.inputs.push_back(slot);
+      t.task.params["in_layers"].push_back(layer);
+      if (f.device != t.device) {
+        elements_bits[{f.device, t.device}] += c.area() * ch * bits;
+        ++ce.messages[{f.device, t.device}];
+        ++ce.messages_per_frame;
+      }
+    }
+  };
+
+  std::vector<int> layer_stage(static_cast<std::size_t>(model.size()), -1);
+  for (std::size_t s = 0; s < plan.stages.size(); ++s)
+    for (int l = plan.stages[s].first_layer; l <= plan.stages[s].last_layer; ++l) layer_stage[static_cast<std::size_t>(l)] = static_cast<int>(s);
+
+  const int source = add_role(plan.source, fmt::format("source@{}", plan.source));
+  roles[0].task.inputs.push_back(CompiledEmulation::kInputSlot);
+  roles[0].task.params["in_layers"].push_back(0);
+  ce.input_worker = roles[0].device;
+
+  std::vector<std::vector<std::map<int, Region>>> need(plan.stages.size());
+  std::vector<std::vector<int>> piece_role(plan.stages.size());
+  auto providers = [&](int p, std::vector<int>& who, std::vector<Region>& regs) {
+    who.clear();
+    regs.clear();
+    if (p == 0) {
+      who.push_back(source);
+      regs.push_back(full_region(model.layers[0].out));
+      return;
+    }
+    const auto s = static_cast<std::size_t>(layer_stage[static_cast<std::size_t>(p)]);
+    for (std::size_t k = 0; k < plan.stages[s].pieces.size(); ++k) {
+      auto it = need[s][k].find(p);
+      who.push_back(piece_role[s][k]);
+      regs.push_back(it == need[s][k].end() ? Region{} : it->second);
+    }
+  };
+  std::vector<int> who;
+  std::vector<Region> regs;
+  for (std::size_t s = 0; s < plan.stages.size(); ++s) {
+    const Stage& st = plan.stages[s];
+    int relay = -1;
+    if (st.input_route == Route::ViaHost) relay = add_role(st.host, fmt::format("s{}.relay@{}", s, st.host));
+    for (std::size_t k = 0; k < st.pieces.size(); ++k) {
+      const Piece& pc = st.pieces[k];
+      const int r = add_role(pc.device, fmt::format("s{}.p{}@{}", s, k, pc.device));
+      piece_role[s].push_back(r);
+      need[s].push_back(back_propagate(model, st.first_layer, st.last_layer, pc.region));
+      roles[static_cast<std::size_t>(r)].task.params["run"] = {
+          {"first", st.first_layer}, {"last", st.last_layer}, {"out", region_json(pc.region)}};
+    }
+    std::map<int, Region> union_need;
+    for (std::size_t k = 0; k < st.pieces.size(); ++k)
+      for (const auto& [p, reg] : need[s][k])
+        if (p < st.first_layer) union_need[p] = bounding_union(union_need[p], reg);
+    for (const auto& [p, uni] : union_need) {
+      providers(p, who, regs);
+      if (st.input_route == Route::Direct) {
+        for (std::size_t k = 0; k < st.pieces.size(); ++k) {
+          auto it = need[s][k].find(p);
+          if (it == need[s][k].end()) continue;
+          const auto cells = assign_cell_regions(it->second, regs);
+          for (std::size_t j = 0; j < who.size(); ++j) emit(who[j], piece_role[s][k], p, cells[j], st.input_bits);
+        }
+      } else {
+        const auto cells = assign_cell_regions(uni, regs);
+        for (std::size_t j = 0; j < who.size(); ++j) emit(who[j], relay, p, cells[j], st.input_bits);
+        for (std::size_t k = 0; k < st.pieces.size(); ++k) {
+          auto it = need[s][k].find(p);
+          if (it != need[s][k].end()) emit(relay, piece_role[s][k], p, {it->second}, st.input_bits);
+        }
+      }
+    }
+  }
+  const int sink = add_role(plan.sink, fmt::format("sink@{}", plan.sink));
+  const int out_layer = model.size() - 1;
+  providers(out_layer, who, regs);
+  const Region whole = full_region(model.layers.back().out);
+  const auto cells = assign_cell_regions(whole, regs);
+  for (std::size_t j = 0; j < who.size(); ++j) emit(who[j], sink, out_layer, cells[j], plan.output_bits);
+  RoleInfo& sk = roles[static_cast<std::size_t>(sink)];
+  sk.task.outputs.push_back({CompiledEmulation::kOutputSlot, {kCoordinator}});
+  sk.task.params["out_cells"].push_back(json::array({out_layer, whole.r0, whole.r1, whole.c0, whole.c1}));
+  sk.task.params["out_bits"].push_back(32);
+  if (roles.size() != graph.roles.size())
+    throw std::logic_error(fmt::format("emulator has {} roles, the TaskGraph {}", roles.size(), graph.roles.size()));
+
+  for (auto& r : roles) {
+    auto [it, fresh] = ce.roles.try_emplace(r.device);
+    RoleSpec& spec = it->second;
+    if (fresh) {
+      spec.worker = r.device;
+      spec.mode = mode;
+      spec.setup = setup;
+    }
+    spec.tasks.push_back(std::move(r.task));
+  }
+  for (const auto& [k, eb] : elements_bits) ce.payload_bytes[k] = (eb + 7) / 8;
+  for (const auto& t : graph.transfers)
+    if (!t.local) ce.graph_bytes[{t.src_device, t.dst_device}] += t.bytes;
+  return ce;
+}
+
+EmulationReport emulate(const Scenario& sc, const Plan& plan, const EmulationOptions& o) {
+  auto log = [&](const std::string& s) {
+    if (o.log) o.log(s);
+  };
+  EmulationReport rep;
+  const Model& model = sc.model;
+  const Platform& platform = sc.platform;
+  const int frames = o.frames > 0 ? o.frames : std::max(1, sc.workload.frames);
+  const TaskGraph graph = build_task_graph(plan, model, platform);
+  json setup = {{"weights_seed", o.weights_seed}, {"threads", 1}};
+  setup["backend"] = o.backend.empty() ? kernels::backend_names().front() : o.backend;
+  if (!sc.model_ref.file.empty())
+    setup["model"] = {{"file", sc.model_ref.file}};
+  else
+    setup["model"] = {{"zoo", sc.model_ref.zoo_name.empty() ? model.name : sc.model_ref.zoo_name}};
+  if (setup_model(setup).layers.size() != model.layers.size())
+    throw std::runtime_error("the workers' model (from the scenario's model reference) differs from the scenario's");
+  CompiledEmulation ce = compile_emulation(plan, model, platform, graph, setup, o.mode);
+  for (const auto& [k, b] : ce.payload_bytes)
+    if (ce.graph_bytes[k] != b)
+      rep.notes.push_back(fmt::format("link {} -> {}: emulator payload {} B/frame, TaskGraph {} B/frame (bits per "
+                                      "element other than 8 or 32 travel as 32)",
+                                      platform.devices[k.first].name, platform.devices[k.second].name, b,
+                                      ce.graph_bytes[k]));
+
+  const Conditions cond(platform, {});
+  // Network: netns when we can, else sender pacing.
+  std::optional<NetnsTopology> topo;
+  std::map<int, int> station_of;  // device -> station index in the topology
+  rep.net_used = net_mode_name(o.net);
+  if (o.net == NetMode::netns) {
+    const Capability cap = probe_netns();
+    if (!cap.ok) {
+      rep.net_used = "pace (netns unavailable: " + cap.reason + ")";
+    } else {
+      TopologyOptions to;
+      for (const auto& [dev, role] : ce.roles) {
+        station_of[dev] = static_cast<int>(to.stations.size());
+        to.stations.push_back({});
+      }
+      for (const auto& [a, ra] : ce.roles)
+        for (const auto& [b, rb] : ce.roles)
+          if (a != b) to.routes.push_back({station_of[a], station_of[b], route_of(cond, a, b).first * 8});
+      topo.emplace(to);
+    }
+  }
+  const bool netns = topo.has_value();
+  for (auto& [dev, role] : ce.roles)
+    for (const auto& [other, r2] : ce.roles)
+      if (other != dev) {
+        auto [rate_Bps, lat] = route_of(cond, dev, other);
+        role.links[other] = {netns ? 0.0 : rate_Bps * 8, lat};
+      }
+
+  CoordinatorOptions co;
+  co.binary = o.binary;
+  co.token = random_token();
+  if (netns) co.netns = topo->station_netns(station_of.at(ce.input_worker));  // the coordinator is the requester app
+  Coordinator coord(co);
+  for (const auto& [dev, role] : ce.roles) {
+    WorkerLaunch w;
+    w.id = dev;
+    if (netns) {
+      w.netns = topo->station_netns(station_of.at(dev));
+      w.listen_host = NetnsTopology::station_address(station_of.at(dev));
+    }
+    coord.launch(w);
+  }
+  rep.workers = static_cast<int>(ce.roles.size());
+  for (auto& [dev, role] : ce.roles)
+    for (const auto& [other, r2] : ce.roles)
+      if (other != dev) role.peers[other] = coord.endpoint(other);
+  for (const auto& [dev, role] : ce.roles) coord.assign(role);
+  log(fmt::format("emulate: {} workers, {} messages per frame, net {}, mode {}", ce.roles.size(),
+                  ce.messages_per_frame, rep.net_used, pace_mode_name(o.mode)));
+
+  // The frame and the monolithic reference (same weights: layer i from seed + i).
+  const kernels::Tensor input = kernels::random_tensor(model.layers[0].out, o.weights_seed ^ 0x5eed);
+  Tensor in;
+  in.slot = CompiledEmulation::kInputSlot;
+  in.c = input.shape.c;
+  in.h = in.full_h = input.shape.h;
+  in.w = in.full_w = input.shape.w;
+  in.values = input.data;
+
+  std::set<int> reporters;
+  for (const auto& [dev, role] : ce.roles)
+    if (!role.tasks.empty()) reporters.insert(dev);
+  RunResult& m = rep.measured;
+  m.scenario = sc.name;
+  m.key = sc.key;
+  m.executor = "emulator";
+  m.frames_requested = frames;
+  std::map<int, double> busy;
+  std::map<std::pair<int, int>, std::int64_t> wire;
+  std::vector<Tensor> results;
+  const double t0 = monotonic_s();
+  for (int f = 0; f < frames; ++f) {
+    coord.begin_frame(f);
+    in.frame = static_cast<std::uint32_t>(f);
+    const double start = monotonic_s();
+    coord.send(ce.input_worker, in);
+    auto got = coord.collect(static_cast<std::uint32_t>(f), 1, reporters, o.frame_timeout_s);
+    FrameRecord fr;
+    fr.frame = f;
+    fr.arrival_s = fr.start_s = start - t0;
+    fr.completion_s = got.output_arrival_s.at(0) - t0;
+    m.frames.push_back(fr);
+    for (const auto& r : got.reports) {
+      for (const auto& t : r.tasks) busy[r.worker] += t.end_s - t.start_s;
+      for (const auto& [to, b] : r.bytes_to)
+        if (to != kCoordinator && to != r.worker) wire[{r.worker, to}] += static_cast<std::int64_t>(b);
+    }
+    results.push_back(std::move(got.outputs.at(0)));
+    log(fmt::format("emulate: frame {} done in {:.4f} s", f, fr.latency_s()));
+  }
+  coord.shutdown();
+
+  summarise_frames(m);
+  m.makespan_s = m.frames.empty() ? 0 : m.frames.back().completion_s;
+  for (const auto& [dev, role] : ce.roles) {
+    DeviceMetrics d;
+    d.device = platform.devices[static_cast<std::size_t>(dev)].name;
+    d.busy_s = busy[dev];
+    d.utilisation = m.makespan_s > 0 ? d.busy_s / m.makespan_s : 0;
+    for (const auto& [k, b] : wire) {
+      if (k.first == dev) d.bytes_sent += b;
+      if (k.second == dev) d.bytes_received += b;
+    }
+    m.devices.push_back(d);
+  }
+  for (const auto& [k, b] : wire) m.bytes_on_air += b * cond.air_crossings(k.first, k.second);
+  m.accuracy_top1 = model.facts.top1;
+  m.deadline_s = sc.constraints.deadline_s;
+  const std::string how = fmt::format("measured (emulator: {} worker processes, real TCP, net {}, {} mode, kernels {})",
+                                      ce.roles.size(), rep.net_used, pace_mode_name(o.mode), setup["backend"].get<std::string>());
+  m.provenance = {{"latency", how},
+                  {"busy", o.mode == PaceMode::paced ? "measured task spans, each paced to its predicted time (simulated compute)"
+                                                     : "measured task spans (real compute on this host)"},
+                  {"bytes", "measured wire bytes (message and tensor headers included)"},
+                  {"energy", "not measured by the emulator"}};
+
+  // Correctness: every frame's result against the monolithic run.
+  auto backend = kernels::make_backend(setup["backend"].get<std::string>(), 1);
+  const auto weights = kernels::make_model_weights(model, o.weights_seed);
+  const kernels::Tensor ref = kernels::run_model(*backend, model, weights, input).back();
+  rep.output_checked = true;
+  rep.max_abs_output = kernels::max_abs(ref);
+  for (const Tensor& t : results) {
+    if (t.values.size() != ref.data.size()) throw std::runtime_error("result has the wrong size");
+    for (std::size_t i = 0; i < ref.data.size(); ++i)
+      rep.max_abs_error = std::max(rep.max_abs_error, static_cast<double>(std::fabs(t.values[i] - ref.data[i])));
+  }
+  // Pieces computed apart must reproduce the monolithic output within 1e-5 of its largest value (DESIGN.md).
+  rep.output_ok = rep.max_abs_error <= 1e-5 * rep.max_abs_output;
+
+  for (const auto& [k, b] : ce.graph_bytes) {
+    LinkReport l;
+    l.from = platform.devices[static_cast<std::size_t>(k.first)].name;
+    l.to = platform.devices[static_cast<std::size_t>(k.second)].name;
+    l.simulated_bytes = b * frames;
+    l.payload_bytes = ce.payload_bytes[k] * frames;
+    l.wire_bytes = wire[k];
+    l.messages = static_cast<std::int64_t>(ce.messages[k]) * frames;
+    rep.links.push_back(l);
+  }
+
+  if (o.simulate) {
+    Scenario s2 = sc;
+    s2.workload.frames = frames;
+    s2.workload.arrival = Arrival::Closed;
+    s2.dynamics.clear();
+    s2.trace = false;
+    auto res = run_simgrid_forked({make_job(s2, plan)});
+    rep.simulated = res.at(0);
+  } else {
+    rep.simulated.status = "error";
+    rep.simulated.error = "not simulated (--no-simulate)";
+  }
+  if (sc.workload.arrival != Arrival::Closed)
+    rep.notes.push_back("the emulator runs frames closed-loop (next frame after the previous result); the "
+                        "scenario's arrival process was replaced by closed for both executors");
+  if (!sc.dynamics.empty()) rep.notes.push_back("dynamics are not emulated; both executors ran without them");
+  return rep;
+}
+
+}  // namespace edgesplit::runtime

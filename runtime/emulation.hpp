@@ -1,0 +1,78 @@
+// The emulator: runs a Plan for real. One worker process per device that holds a role of the plan's TaskGraph,
+// real tensors through the bundled kernels, real TCP between the workers, links shaped either by tc in network
+// namespaces or by sender-side pacing, each task paced to the device's predicted time or run natively. The
+// distributed output is checked against the monolithic one, and measured figures are set beside the SimGrid
+// executor's for the same plan.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/role.hpp"
+#include "sim/metrics/run_result.hpp"
+#include "sim/plan/task_graph.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace edgesplit::runtime {
+
+enum class NetMode { pace, netns };
+std::string net_mode_name(NetMode m);
+
+struct EmulationOptions {
+  std::string binary;          // the edgesplit executable (runs `worker`)
+  int frames = 0;              // 0: the scenario's workload.frames
+  PaceMode mode = PaceMode::paced;
+  NetMode net = NetMode::pace;
+  std::string backend;         // kernel backend; "" = the best one compiled in
+  std::uint64_t weights_seed = 1;
+  double frame_timeout_s = 300;
+  bool simulate = true;        // also run the SimGrid executor on the same plan for comparison
+  std::function<void(const std::string&)> log;
+};
+
+// One frame's roles as worker roles. Worker id = device index. Slot 0 is the frame input (coordinator -> the
+// source device's worker), slot 1 the result (sink -> coordinator); every other slot is one cell rectangle of one
+// transfer.
+struct CompiledEmulation {
+  std::map<int, RoleSpec> roles;  // by worker id (= device index)
+  int input_worker = 0;
+  static constexpr int kInputSlot = 0;
+  static constexpr int kOutputSlot = 1;
+  // Per (source device, destination device), non-local: payload bytes per frame as the emulator moves them, and as
+  // the TaskGraph charges them (they must agree: same cells, same bits).
+  std::map<std::pair<int, int>, std::int64_t> payload_bytes;
+  std::map<std::pair<int, int>, std::int64_t> graph_bytes;
+  std::map<std::pair<int, int>, int> messages;  // tensor messages per frame on each link
+  int messages_per_frame = 0;
+};
+
+// `setup` goes to every worker's compute (kernel_compute.hpp). Links (pace mode) and peers are filled by emulate().
+CompiledEmulation compile_emulation(const Plan& plan, const Model& model, const Platform& platform,
+                                    const TaskGraph& graph, const nlohmann::json& setup, PaceMode mode);
+
+struct LinkReport {
+  std::string from, to;
+  std::int64_t simulated_bytes = 0;  // TaskGraph bytes per frame x frames
+  std::int64_t payload_bytes = 0;    // what the emulator's tensors carry, x frames
+  std::int64_t wire_bytes = 0;       // measured: message bytes incl. 12-byte headers and 44-byte tensor headers
+  std::int64_t messages = 0;         // tensor messages, x frames
+};
+
+struct EmulationReport {
+  RunResult measured;   // executor "emulator"
+  RunResult simulated;  // executor "simgrid" (status "error" with the reason when not run)
+  std::vector<LinkReport> links;
+  bool output_checked = false;
+  bool output_ok = false;
+  double max_abs_error = 0;   // max |distributed - monolithic| over every frame's result
+  double max_abs_output = 0;  // max |monolithic|
+  std::string net_used;       // "netns" | "pace", with the reason when netns fell back
+  std::vector<std::string> notes;
+  int workers = 0;
+};
+
+EmulationReport emulate(const Scenario& scenario, const Plan& plan, const EmulationOptions& options);
+
+}  // namespace edgesplit::runtime
