@@ -291,7 +291,13 @@ EmulationReport emulate(const Scenario& sc, const Plan& plan, const EmulationOpt
     fr.completion_s = got.output_arrival_s.at(0) - t0;
     m.frames.push_back(fr);
     for (const auto& r : got.reports) {
-      for (const auto& t : r.tasks) busy[r.worker] += t.end_s - t.start_s;
+      for (const auto& t : r.tasks) {
+        busy[r.worker] += t.end_s - t.start_s;
+        if (o.trace)
+          m.trace.push_back({platform.devices[static_cast<std::size_t>(r.worker)].name,
+                             graph.roles[static_cast<std::size_t>(t.task)].name, "compute", f, t.start_s - t0,
+                             t.end_s - t0, 0});
+      }
       for (const auto& [to, b] : r.bytes_to)
         if (to != kCoordinator && to != r.worker) wire[{r.worker, to}] += static_cast<std::int64_t>(b);
     }

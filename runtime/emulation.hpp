@@ -29,6 +29,7 @@ struct EmulationOptions {
   std::uint64_t weights_seed = 1;
   double frame_timeout_s = 300;
   bool simulate = true;        // also run the SimGrid executor on the same plan for comparison
+  bool trace = false;          // fill measured.trace with every task span (Chrome trace)
   std::function<void(const std::string&)> log;
 };
 

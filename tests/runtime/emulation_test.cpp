@@ -9,6 +9,7 @@
 
 #include "runtime/cells.hpp"
 #include "runtime/emulation.hpp"
+#include "runtime/netns.hpp"
 #include "sim/model/zoo.hpp"
 #include "sim/plan/geometry.hpp"
 #include "tests/unit/plan_fixture.hpp"
@@ -144,5 +145,30 @@ TEST_CASE("edgesplit::runtime::emulate: a 2x2 tile grid with a residual model, p
   check_links(r);
   // Paced: each device's busy time is at least its predicted compute (1 GMAC/s fixture profile).
   for (const auto& d : r.measured.devices) CHECK(d.busy_s > 0);
+  check_no_children();
+}
+
+TEST_CASE("edgesplit::runtime::emulate: in network namespaces with per-route shaping", "[runtime][emulation][netns]") {
+  const Capability cap = probe_netns();
+  if (!cap.ok) {
+    WARN("skipped: network namespaces unavailable: " << cap.reason);
+    return;
+  }
+  Scenario s = zoo_scenario("mobilenet_v1_0.25_128", {"a", "b"});
+  const Model& m = s.model;
+  Plan plan;
+  plan.planner = "test";
+  plan.source = plan.sink = "a";
+  Stage st = band_stage(m, 1, 6, {"a", "b"}, {0.5, 0.5});
+  st.input_route = Route::Direct;
+  plan.stages = {st, whole_stage(m, 7, m.size() - 1, "a")};
+  EmulationOptions o = options(PaceMode::native);
+  o.net = NetMode::netns;
+  const auto before = list_netns("es");
+  const EmulationReport r = emulate(s, plan, o);
+  CHECK(r.net_used == "netns");
+  CHECK(r.output_ok);
+  check_links(r);
+  CHECK(list_netns("es") == before);  // the topology is gone
   check_no_children();
 }

@@ -150,3 +150,23 @@ TEST_CASE("edgesplit::runtime::Coordinator: workers in their own namespaces, coo
   }
   CHECK(list_netns(prefix).empty());
 }
+
+TEST_CASE("edgesplit::runtime::NetnsTopology: per-route htb shapes 1 MB at 10 Mbit/s to 0.8 s", "[runtime][net][netns]") {
+  const Capability cap = probe_netns();
+  if (!cap.ok) {
+    WARN("skipped: network namespaces unavailable: " << cap.reason);
+    return;
+  }
+  TopologyOptions o;
+  o.stations = {{}, {}, {}};
+  // The emulator's station->station route rate: 1/(1/20 + 1/20) Mbit/s = 10 Mbit/s (the air crossed twice).
+  o.routes = {{0, 1, 10e6}, {0, 2, 40e6}};
+  NetnsTopology topo(o);
+  Socket listener, out;
+  run_in_netns(topo.station_netns(1), [&] { listener = listen_tcp({NetnsTopology::station_address(1), 0}); });
+  const Endpoint to = local_endpoint(listener);
+  run_in_netns(topo.station_netns(0), [&] { out = connect_tcp(to); });
+  // 1e6 payload bytes * 8 / 10e6 bit/s = 0.800 s (htb at 10e6 * 1514/1448 wire bits/s; its 16 KB burst: -1.6 %).
+  const double route_s = timed_transfer(std::move(listener), std::move(out), nullptr, kMegabyte);
+  CHECK(route_s == Approx(0.800).epsilon(0.03));
+}
