@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "planners/registry.hpp"
 #include "sim/common/error.hpp"
 #include "sim/scenario/file_kind.hpp"
 
@@ -19,8 +20,8 @@ int run_check(const std::vector<std::string>& args) {
   pos.add("files", -1);
   po::variables_map vm;
   if (!parse_options("edgesplit check FILE...", args, opts, pos, vm)) return kExitOk;
-  // Planner option schemas: none registered with the CLI yet, so planner names and options are not validated.
-  const std::vector<PlannerInfo> planners;
+  // Planner names and options are checked against the registry's schemas (`edgesplit planners`).
+  const std::vector<PlannerInfo> planners = planner_infos();
   bool bad = false;
   for (const auto& f : vm["files"].as<std::vector<std::string>>()) {
     try {

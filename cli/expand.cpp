@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "planners/registry.hpp"
 #include "sim/common/error.hpp"
 #include "sim/scenario/sweep.hpp"
 
@@ -22,7 +23,7 @@ int run_expand(const std::vector<std::string>& args) {
   if (!parse_options("edgesplit expand SWEEP [--count | --json]", args, opts, pos, vm)) return kExitOk;
   if (vm.count("count") && vm.count("json"))
     throw InputError(InputIssue{"", 0, 0, "", "--count and --json exclude each other"});
-  const std::vector<PlannerInfo> planners;  // no planner registry linked into the CLI yet: options not validated
+  const std::vector<PlannerInfo> planners = planner_infos();  // options checked against `edgesplit planners`
   SweepExpansion sweep(vm["sweep"].as<std::string>(), planners);
   if (vm.count("count")) {
     fmt::print("{}\n", sweep.size());

@@ -164,7 +164,7 @@ TEST_CASE("edgesplit expand: count, table and JSON lines", "[cli]") {
   CHECK(t.exit_code == 0);
   CHECK(std::count(t.output.begin(), t.output.end(), '\n') == 13);  // header + 12 points
   CHECK(t.output.rfind(" index  key               platform.network.wifi.stations.*.rate  platform.devices[0].pstate  "
-                       "planner.options.rows  repeat\n", 0) == 0);
+                       "planner.options.bits  repeat\n", 0) == 0);
   Run j = run_in_source("expand tests/data/sweeps/small_sweep.yaml --json");
   CHECK(j.exit_code == 0);
   auto first_line = j.output.substr(0, j.output.find('\n'));
@@ -172,7 +172,7 @@ TEST_CASE("edgesplit expand: count, table and JSON lines", "[cli]") {
   CHECK(row["index"] == 0);
   CHECK(row["seed"] == 7);
   CHECK(row["swept"]["platform.network.wifi.stations.*.rate"] == "6 Mbps");
-  CHECK(row["swept"]["planner.options.rows"] == "2");
+  CHECK(row["swept"]["planner.options.bits"] == "8");
   CHECK(row["key"].get<std::string>().size() == 16);
   Run bad = run_in_source("expand tests/data/bad/zip_lengths.yaml --count");
   CHECK(bad.exit_code == 2);

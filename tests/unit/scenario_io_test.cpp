@@ -73,7 +73,7 @@ TEST_CASE("edgesplit::load_scenario: every section of tests/data/scenarios/small
   CHECK(s.model_ref.file == kData + "models/tiny.yaml");
   CHECK(s.platform.devices.size() == 3);
   CHECK(s.planner == "even");
-  CHECK(s.planner_options == nlohmann::json{{"rows", 4}, {"mode", "bands"}});  // no schema: kept as written
+  CHECK(s.planner_options == nlohmann::json{{"bits", 16}, {"fused", false}});  // no schema: kept as written
   CHECK(s.workload.frames == 10);
   CHECK(s.workload.arrival == Arrival::Periodic);
   CHECK(s.workload.rate_per_s == 5.0);

@@ -28,23 +28,23 @@ TEST_CASE("edgesplit::SweepExpansion: grid x zip x repeat over tests/data/sweeps
   CHECK(sw.name() == "small_sweep");
   CHECK(sw.size() == 12);  // 3 rates x 2 zipped pairs x 2 repeats
   CHECK(sw.parameters() == std::vector<std::string>{"platform.network.wifi.stations.*.rate",
-                                                    "platform.devices[0].pstate", "planner.options.rows", "repeat"});
+                                                    "platform.devices[0].pstate", "planner.options.bits", "repeat"});
   auto points = sw.all();
   REQUIRE(points.size() == 12);
-  // Point 7 = rate index 1 (12 Mbps), zip index 1 (600MHz, rows 8), repeat 1: 7 = (1·2 + 1)·2 + 1.
+  // Point 7 = rate index 1 (12 Mbps), zip index 1 (600MHz, bits 32), repeat 1: 7 = (1·2 + 1)·2 + 1.
   const SweepPoint& p = points[7];
   CHECK(p.index == 7);
   CHECK(p.repeat == 1);
   REQUIRE(p.swept.size() == 4);
   CHECK(p.swept[0].value == "12 Mbps");
   CHECK(p.swept[1].value == "600MHz");
-  CHECK(p.swept[2].value == "8");
+  CHECK(p.swept[2].value == "32");
   CHECK(p.swept[3].value == "1");
   const Platform& pl = p.scenario.platform;
   CHECK(pl.devices[1].wifi_rate_Bps == 1.5e6);  // station b: 12 Mbps / 8 (the wildcard's only station)
   CHECK(pl.devices[0].wifi_rate_Bps == 6.75e6); // station a keeps the AP default, 54 Mbps
   CHECK(pl.devices[0].pstate == 1);
-  CHECK(p.scenario.planner_options["rows"] == 8);
+  CHECK(p.scenario.planner_options["bits"] == 32);
   CHECK(p.scenario.seed == derived_seed(7, 1));
   CHECK(points[6].scenario.seed == 7);
 
