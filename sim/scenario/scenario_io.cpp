@@ -208,8 +208,9 @@ void read_planner(const Node& node, const std::vector<PlannerInfo>& planners, Sc
   }
 }
 
-std::optional<Model> cached_model(const std::string& cache_key, Cache& cache,
-                                  const std::function<std::optional<Model>()>& make) {
+// By reference: a sweep copies the cached model once per point (into the Scenario), not twice.
+const std::optional<Model>& cached_model(const std::string& cache_key, Cache& cache,
+                                         const std::function<std::optional<Model>()>& make) {
   auto it = cache.models.find(cache_key);
   if (it != cache.models.end()) return it->second;
   return cache.models.emplace(cache_key, make()).first->second;
@@ -252,7 +253,7 @@ void read_model_ref(const Node& node, Scenario& s, Cache& cache, Diagnostics& di
       diag.error(*at, key, unknown_name_message("model", name, names));
       return;
     }
-    if (auto m = cached_model("zoo:" + name, cache, [&] { return std::optional<Model>(zoo_model(name)); }))
+    if (const auto& m = cached_model("zoo:" + name, cache, [&] { return std::optional<Model>(zoo_model(name)); }))
       s.model = *m;
     return;
   }
@@ -263,7 +264,7 @@ void read_model_ref(const Node& node, Scenario& s, Cache& cache, Diagnostics& di
     diag.error(*at, key, fmt::format("no model file '{}'", path));
     return;
   }
-  auto m = cached_model("file:" + path, cache, [&]() -> std::optional<Model> {
+  const auto& m = cached_model("file:" + path, cache, [&]() -> std::optional<Model> {
     Node root = load_yaml_file(path, "a model", diag);
     if (root.is_null()) return std::nullopt;
     return read_model(root, diag);
@@ -318,7 +319,7 @@ void read_constraints(const Node& node, Scenario& s, Diagnostics& diag) {
   r.finish();
 }
 
-void read_dynamics(const Node& node, Scenario& s, const std::optional<Platform>& pl, Diagnostics& diag) {
+void read_dynamics(const Node& node, Scenario& s, const Platform* pl, Diagnostics& diag) {
   if (!node.is_seq()) {
     diag.error(node, "dynamics", fmt::format("expected a list of events, found {}", node.describe()));
     return;
@@ -449,7 +450,7 @@ std::optional<Scenario> read_scenario(const Node& root, const std::vector<Planne
     } else {
       pl = read_platform(*n, cache, diag, "platform");
     }
-    if (pl) s.platform = *pl;
+    if (pl) s.platform = std::move(*pl);
   }
   if (const Node* n = r.get("planner")) read_planner(*n, planners, s, diag);
   if (const Node* n = r.get("workload")) read_workload(*n, s, diag);
@@ -460,7 +461,7 @@ std::optional<Scenario> read_scenario(const Node& root, const std::vector<Planne
                     : *o == "energy"     ? Objective::Energy
                                          : Objective::Accuracy;
   if (const Node* n = r.get("constraints")) read_constraints(*n, s, diag);
-  if (const Node* n = r.get("dynamics")) read_dynamics(*n, s, pl, diag);
+  if (const Node* n = r.get("dynamics")) read_dynamics(*n, s, pl ? &s.platform : nullptr, diag);
   if (const Node* n = r.get("seed"))
     if (auto v = read_int(*n, "seed", diag)) {
       if (*v < 0)
