@@ -1,0 +1,100 @@
+// `edgesplit plan SCENARIO`: the plan the scenario's planner produces, with the analytic executor's estimate.
+// Built once the scenario loader (sim/scenario/scenario_io.hpp) is in the tree; until then the command is absent.
+#if __has_include("sim/scenario/scenario_io.hpp")
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "sim/common/error.hpp"
+#include "planners/registry.hpp"
+#include "sim/exec/analytic.hpp"
+#include "sim/plan/plan_json.hpp"
+#include "sim/plan/task_graph.hpp"
+#include "sim/scenario/scenario_io.hpp"
+
+namespace po = boost::program_options;
+
+namespace edgesplit::cli {
+namespace {
+
+int run_plan(const std::vector<std::string>& args) {
+  po::options_description opts("options");
+  opts.add_options()("scenario", po::value<std::string>()->required(), "scenario YAML file")(
+      "json", "print JSON instead of text")("planner", po::value<std::string>(),
+                                            "use this planner (with its default options) instead of the scenario's")(
+      "planner-options", po::value<std::string>(), "the planner's options as a JSON object, e.g. '{\"fused\": true}'");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  if (!parse_options("edgesplit plan SCENARIO [--json] [--planner NAME] [--planner-options JSON]", args, opts, pos, vm)) return kExitOk;
+  Scenario sc = load_scenario(vm["scenario"].as<std::string>(), planner_infos());
+  if (vm.count("planner")) {
+    sc.planner = vm["planner"].as<std::string>();
+    sc.planner_options = nlohmann::json::object();
+  }
+  if (vm.count("planner-options")) {
+    try {
+      sc.planner_options = nlohmann::json::parse(vm["planner-options"].as<std::string>());
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError(InputIssue{"", 0, 0, "--planner-options", std::string("not a JSON object: ") + e.what()});
+    }
+    check_planner_options(planner_entry(sc.planner).info, sc.planner_options);
+  }
+  Plan plan = plan_scenario(sc);
+  TaskGraph g = build_task_graph(plan, sc.model, sc.platform);
+  Evaluation ev = evaluate(g, sc.platform);
+
+  if (vm.count("json")) {
+    nlohmann::json j = plan_to_json(plan, sc.model);
+    j["scenario"] = sc.name;
+    j["evaluation"] = {{"latency_s", ev.latency_s},
+                       {"period_s", ev.period_s},
+                       {"network_bytes", g.network_bytes()},
+                       {"macs", g.total_macs()},
+                       {"provenance", "simulated (analytic executor; compute times from the device profiles)"}};
+    nlohmann::json roles = nlohmann::json::array();
+    for (const auto& r : g.roles)
+      roles.push_back({{"name", r.name}, {"kind", role_kind_name(r.kind)}, {"device", sc.platform.devices[static_cast<std::size_t>(r.device)].name},
+                       {"macs", r.macs}, {"time_ref_s", r.time_ref_s}});
+    nlohmann::json transfers = nlohmann::json::array();
+    for (const auto& t : g.transfers)
+      transfers.push_back({{"from", g.roles[static_cast<std::size_t>(t.from)].name}, {"to", g.roles[static_cast<std::size_t>(t.to)].name},
+                           {"bytes", t.bytes}, {"bits", t.bits}, {"local", t.local}});
+    j["task_graph"] = {{"roles", roles}, {"transfers", transfers}};
+    fmt::print("{}\n", j.dump(2));
+    return kExitOk;
+  }
+  fmt::print("scenario '{}': planner {}, model {}{}\n", sc.name, plan.planner, sc.model.name,
+             plan.model_variant.empty() ? "" : " (" + plan.model_variant + ")");
+  if (!plan.note.empty()) fmt::print("  {}\n", plan.note);
+  fmt::print("source {} -> sink {}; pipelined: {}; accounting: {}; result at {} bit\n", plan.source, plan.sink,
+             plan.pipelined ? "yes" : "no", accounting_name(plan.accounting), plan.output_bits);
+  for (std::size_t s = 0; s < plan.stages.size(); ++s) {
+    const Stage& st = plan.stages[s];
+    fmt::print("stage {}: layers {}..{} ({}..{}), {} split, input {}{} at {} bit\n", s, st.first_layer, st.last_layer,
+               sc.model.layers[static_cast<std::size_t>(st.first_layer)].name,
+               sc.model.layers[static_cast<std::size_t>(st.last_layer)].name, split_kind_name(st.split),
+               route_name(st.input_route), st.input_route == Route::ViaHost ? " via " + st.host : "", st.input_bits);
+    for (std::size_t k = 0; k < st.pieces.size(); ++k) {
+      const Piece& pc = st.pieces[k];
+      fmt::print("  piece {}: {:<8} rows [{}, {}) cols [{}, {})\n", k, pc.device, pc.region.r0, pc.region.r1,
+                 pc.region.c0, pc.region.c1);
+    }
+  }
+  fmt::print("roles:\n");
+  for (const auto& r : g.roles)
+    if (r.kind == RoleKind::Compute)
+      fmt::print("  {:<24} {:>14} MACs {:>12.6f} s at speed 1 (device profile)\n", r.name, r.macs, r.time_ref_s);
+  fmt::print("network: {} bytes per frame in {} transfers\n", g.network_bytes(),
+             std::count_if(g.transfers.begin(), g.transfers.end(), [](const Transfer& t) { return !t.local; }));
+  fmt::print("estimate (simulated, analytic executor): latency {:.6f} s, pipelined period {:.6f} s\n", ev.latency_s,
+             ev.period_s);
+  return kExitOk;
+}
+
+CommandRegistrar reg({"plan", "plan SCENARIO: the plan its planner produces, with the analytic estimate", run_plan});
+
+}  // namespace
+}  // namespace edgesplit::cli
+#endif
