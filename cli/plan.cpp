@@ -1,6 +1,4 @@
 // `edgesplit plan SCENARIO`: the plan the scenario's planner produces, with the analytic executor's estimate.
-// Built once the scenario loader (sim/scenario/scenario_io.hpp) is in the tree; until then the command is absent.
-#if __has_include("sim/scenario/scenario_io.hpp")
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -97,4 +95,3 @@ CommandRegistrar reg({"plan", "plan SCENARIO: the plan its planner produces, wit
 
 }  // namespace
 }  // namespace edgesplit::cli
-#endif

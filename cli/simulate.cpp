@@ -1,8 +1,6 @@
 // `edgesplit simulate SCENARIO`: plan, simulate with SimGrid (or the analytic executor), print the metrics.
 // With --bench N: timing of the executor on N copies of the scenario beside a bare SimGrid pipeline and the analytic
 // evaluator (used by scripts/bench_sim.sh; every figure printed there is measured wall time).
-// Built once the scenario loader (sim/scenario/scenario_io.hpp) is in the tree; until then the command is absent.
-#if __has_include("sim/scenario/scenario_io.hpp")
 #include <fmt/format.h>
 
 #include <chrono>
@@ -150,4 +148,3 @@ CommandRegistrar reg({"simulate", "simulate SCENARIO: plan, run on SimGrid, prin
 
 }  // namespace
 }  // namespace edgesplit::cli
-#endif
