@@ -9,6 +9,7 @@
 #include <xbt/log.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
@@ -132,6 +133,7 @@ RawBench run_raw_simgrid_forked(const std::vector<SimJob>& jobs, int batch_size)
     for (std::size_t k = i; k < std::min(i + bs, jobs.size()); ++k) batch.push_back(&jobs[k]);
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+    std::fflush(nullptr);  // the child's SimGrid flushes stdio at exit: no copy of the parent's buffered output
     pid_t pid = ::fork();
     if (pid == 0) {
       ::close(fds[0]);
