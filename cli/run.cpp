@@ -79,7 +79,7 @@ int run_merge(const std::vector<std::string>& args) {
   MergeSummary m = merge_results(dir);
   if (!m.missing.empty()) {
     std::string first;
-    for (std::size_t k = 0; k < m.missing.size() && k < 10; ++k) first += (k ? ", " : "") + std::to_string(m.missing[k]);
+    for (std::size_t k = 0; k < m.missing.size() && k < 10; ++k) first += fmt::format("{}{}", k ? ", " : "", m.missing[k]);
     fmt::print(stderr, "{}: {} of {} scenarios missing (first: {}); run the missing shards with --resume\n", dir,
                m.missing.size(), m.total, first);
     return kExitFailed;

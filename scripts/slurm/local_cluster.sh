@@ -33,6 +33,7 @@ fi
 
 mkdir -p "$dir"/{state,spool,log,pid,munge}
 dir=$(cd "$dir" && pwd)
+chmod 755 "$dir"
 export SLURM_CONF=$dir/slurm.conf
 trap 'stop' ERR
 

@@ -156,7 +156,7 @@ void run_batch(const SweepExpansion& sweep, const PlanFn& plan_fn, const RunOpti
       job.trace = opt.traces;
       jobs.push_back({i, std::move(pt), plan.planner, std::move(job), plan_s, t0});
     } catch (const std::exception& e) {
-      report(i, journal_line(i, pt.swept, s.planner, error_result(s.name, s.key, fmt::format("planning: {}", e.what())),
+      report(i, journal_line(i, pt.swept, s.planner, error_result(s.name, s.key, fmt::format("planning failed: {}", e.what())),
                              seconds_since(t0), seconds_since(t0)));
     }
   }
@@ -210,8 +210,8 @@ nlohmann::json read_json_file(const fs::path& p) {
 
 std::string runs_csv_header(const std::vector<std::string>& parameters) {
   std::string h = "index";
-  for (const auto& p : parameters) h += "," + csv_quote(p);
-  return h + ",planner," + csv_header() + ",plan_wall_s,wall_s";
+  for (const auto& p : parameters) h += fmt::format(",{}", csv_quote(p));
+  return fmt::format("{},planner,{},plan_wall_s,wall_s", h, csv_header());
 }
 
 MergeSummary merge_results(const std::string& out_dir) {
@@ -252,10 +252,10 @@ MergeSummary merge_results(const std::string& out_dir) {
   for (const auto& [i, line] : lines) {
     if (i >= m.total) continue;
     std::string row = std::to_string(i);
-    for (const auto& v : line.at("swept")) row += "," + csv_quote(v.get<std::string>());
+    for (const auto& v : line.at("swept")) row += fmt::format(",{}", csv_quote(v.get<std::string>()));
     // Points that could not be resolved have no swept values: keep the columns aligned.
     for (std::size_t k = line.at("swept").size(); k < params.size(); ++k) row += ",";
-    row += "," + csv_quote(line.at("planner").get<std::string>()) + "," + line.at("csv").get<std::string>();
+    row += fmt::format(",{},{}", csv_quote(line.at("planner").get<std::string>()), line.at("csv").get<std::string>());
     row += fmt::format(",{:.6f},{:.6f}\n", line.at("plan_s").get<double>(), line.at("wall_s").get<double>());
     csv += row;
     nlohmann::json swept = nlohmann::json::object();
