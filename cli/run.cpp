@@ -29,9 +29,9 @@ void parse_shard(const std::string& text, RunOptions& opt) {
 
 void print_summary(const RunSummary& s) {
   fmt::print("{}: {} scenarios in the sweep, {} in this shard: {} resumed, {} run now in {:.2f} s ({:.0f}/min); "
-             "ok {}, failed {}, errors {}\n",
+             "ok {}, failed {}, errors {}; worker peak RSS {:.1f} MB\n",
              s.out_dir, s.total, s.assigned, s.resumed, s.ran, s.wall_s, s.wall_s > 0 ? s.ran / s.wall_s * 60 : 0.0,
-             s.ok, s.failed, s.errors);
+             s.ok, s.failed, s.errors, s.worker_peak_rss_MB);
   if (s.complete)
     fmt::print("wrote {0}/runs.csv and {0}/runs.jsonl (simulated)\n", s.out_dir);
   else

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -394,6 +395,8 @@ RunSummary run_sweep(const std::string& sweep_path, const std::vector<PlannerInf
   MergeSummary m = merge_results(opt.out_dir);
   sum.complete = m.missing.empty();
   sum.wall_s = seconds_since(t0);
+  rusage ru{};
+  if (::getrusage(RUSAGE_CHILDREN, &ru) == 0) sum.worker_peak_rss_MB = static_cast<double>(ru.ru_maxrss) / 1024.0;
   return sum;
 }
 

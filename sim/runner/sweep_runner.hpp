@@ -44,6 +44,7 @@ struct RunSummary {
   std::size_t ok = 0, failed = 0, errors = 0;  // status of this shard's points (resumed included)
   bool complete = false;      // runs.csv was written (every point of the sweep is done)
   double wall_s = 0;
+  double worker_peak_rss_MB = 0;  // the largest forked worker's peak resident memory (getrusage)
 };
 
 RunSummary run_sweep(const std::string& sweep_path, const std::vector<PlannerInfo>& planners, const PlanFn& plan,
