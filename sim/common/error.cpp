@@ -66,7 +66,10 @@ std::string nearest_name(const std::string& wrong, const std::vector<std::string
 std::string unknown_name_message(const std::string& what, const std::string& wrong,
                                  const std::vector<std::string>& known) {
   std::string msg = fmt::format("unknown {} '{}'", what, wrong);
-  if (auto near = nearest_name(wrong, known); !near.empty()) msg += fmt::format("; did you mean '{}'?", near);
+  if (auto near = nearest_name(wrong, known); !near.empty())
+    msg += fmt::format("; did you mean '{}'?", near);
+  else
+    msg += ";";
   std::string list;
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
   return msg + fmt::format(" known: {}", list);

@@ -57,8 +57,8 @@ TEST_CASE("edgesplit check: every file of the bad corpus, exact messages, exit 2
       {"tests/data/bad/bad_dynamics.yaml",
        "tests/data/bad/bad_dynamics.yaml:4:29: workload.rate: a rate applies to periodic and poisson arrivals only (arrival is closed)\n"
        "tests/data/bad/bad_dynamics.yaml:6:39: dynamics[0].device: unknown device 'c'; did you mean 'a'? known: a, b, srv\n"
-       "tests/data/bad/bad_dynamics.yaml:7:49: dynamics[1].pstate: unknown pstate '2GHz' known: 1.5GHz, 600MHz (profile 'rpi4b_test')\n"
-       "tests/data/bad/bad_dynamics.yaml:8:22: dynamics[2].event: unknown event 'reboot' known: station_rate, cloud_bandwidth, pstate, straggler, failure\n"
+       "tests/data/bad/bad_dynamics.yaml:7:49: dynamics[1].pstate: unknown pstate '2GHz'; known: 1.5GHz, 600MHz (profile 'rpi4b_test')\n"
+       "tests/data/bad/bad_dynamics.yaml:8:22: dynamics[2].event: unknown event 'reboot'; known: station_rate, cloud_bandwidth, pstate, straggler, failure\n"
        "tests/data/bad/bad_dynamics.yaml:9:10: dynamics[3].at: must be zero or more, found '-1 s'\n"},
       {"tests/data/bad/bad_unit.yaml",
        "tests/data/bad/bad_unit.yaml:6:11: network.wifi.rate: expected a data rate with a unit (bps, kbps, Mbps, Gbps, B/s, kB/s, MB/s, GB/s), found unit 'Mbs' in '54 Mbs'; did you mean 'Mbps'?\n"
@@ -91,13 +91,13 @@ TEST_CASE("edgesplit check: every file of the bad corpus, exact messages, exit 2
        "tests/data/bad/profile_many_errors.yaml:3:8: cores: expected an integer, found 'four'\n"
        "tests/data/bad/profile_many_errors.yaml:5:22: pstates[0].freq: expected a frequency with a unit (Hz, kHz, MHz, GHz), found bare number '1.5'\n"
        "tests/data/bad/profile_many_errors.yaml:6:5: pstates[1].busy: missing key\n"
-       "tests/data/bad/profile_many_errors.yaml:7:12: reference: unknown pstate 'mid' known: hi, lo\n"
+       "tests/data/bad/profile_many_errors.yaml:7:12: reference: unknown pstate 'mid'; known: hi, lo\n"
        "tests/data/bad/profile_many_errors.yaml:9:31: cost.conv.rate: conv work is counted in MACs: expected a rate in MAC/s such as '6.1 GMAC/s', found '6 Gop/s'\n"
        "tests/data/bad/profile_many_errors.yaml:10:29: cost.pool.rate: must be positive, found '-1 Gop/s'\n"
        "tests/data/bad/profile_many_errors.yaml:11:3: cost.convv: unknown key 'convv'; did you mean 'conv'? valid keys: conv, depthwise_conv, fc, pool, eltwise\n"
        "tests/data/bad/profile_many_errors.yaml:13:50: layer_tables[0].rows[2]: rows must be strictly ascending, found 20 after 28\n"
        "tests/data/bad/profile_many_errors.yaml:13:64: layer_tables[0].time_ms: expected 3 times (one per row height), found 2\n"
-       "tests/data/bad/profile_many_errors.yaml:14:16: source.kind: unknown source kind 'guessed' known: measured, calibrated\n"
+       "tests/data/bad/profile_many_errors.yaml:14:16: source.kind: unknown source kind 'guessed'; known: measured, calibrated\n"
        "tests/data/bad/profile_many_errors.yaml:15:1: colour: unknown key 'colour'; valid keys: profile, description, cores, pstates, reference, radio, cost, layer_tables, source\n"},
       {"tests/data/bad/sweep_bad_value.yaml",
        "tests/data/bad/sweep_bad_value.yaml:4:41: platform.network.wifi.rate: expected a data rate such as '54 Mbps', found 'fast'\n"},
@@ -105,7 +105,7 @@ TEST_CASE("edgesplit check: every file of the bad corpus, exact messages, exit 2
        "tests/data/bad/syntax.yaml:3:9: YAML syntax error: end of sequence flow not found\n"},
       {"tests/data/bad/unknown_device.yaml",
        "tests/data/bad/unknown_device.yaml:9:7: network.wifi.stations.pi_c: unknown device 'pi_c'; did you mean 'pi_a'? known: pi_a, pi_b\n"
-       "tests/data/bad/unknown_device.yaml:10:17: network.cloud.host: unknown device 'server' known: pi_a, pi_b\n"
+       "tests/data/bad/unknown_device.yaml:10:17: network.cloud.host: unknown device 'server'; known: pi_a, pi_b\n"
        "tests/data/bad/unknown_device.yaml:11:12: requester: unknown device 'pi_bb'; did you mean 'pi_b'? known: pi_a, pi_b\n"},
       {"tests/data/bad/unknown_key.yaml",
        "tests/data/bad/unknown_key.yaml:4:23: workload.arival: unknown key 'arival'; did you mean 'arrival'? valid keys: frames, arrival, rate\n"

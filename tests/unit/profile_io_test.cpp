@@ -99,7 +99,7 @@ TEST_CASE("edgesplit::load_profile: every error of a file, exactly", "[profile]"
         f + ":3:8: cores: expected an integer, found 'four'\n" +
         f + ":5:22: pstates[0].freq: expected a frequency with a unit (Hz, kHz, MHz, GHz), found bare number '1.5'\n" +
         f + ":6:5: pstates[1].busy: missing key\n" +
-        f + ":7:12: reference: unknown pstate 'mid' known: hi, lo\n" +
+        f + ":7:12: reference: unknown pstate 'mid'; known: hi, lo\n" +
         f + ":9:31: cost.conv.rate: conv work is counted in MACs: expected a rate in MAC/s such as '6.1 GMAC/s', "
             "found '6 Gop/s'\n" +
         f + ":10:29: cost.pool.rate: must be positive, found '-1 Gop/s'\n" +
@@ -107,7 +107,7 @@ TEST_CASE("edgesplit::load_profile: every error of a file, exactly", "[profile]"
             "eltwise\n" +
         f + ":13:50: layer_tables[0].rows[2]: rows must be strictly ascending, found 20 after 28\n" +
         f + ":13:64: layer_tables[0].time_ms: expected 3 times (one per row height), found 2\n" +
-        f + ":14:16: source.kind: unknown source kind 'guessed' known: measured, calibrated\n" +
+        f + ":14:16: source.kind: unknown source kind 'guessed'; known: measured, calibrated\n" +
         f + ":15:1: colour: unknown key 'colour'; valid keys: profile, description, cores, pstates, reference, "
             "radio, cost, layer_tables, source");
 }
