@@ -18,7 +18,7 @@ echo
 echo "== the same scenario under other planners (SimGrid; latency / period / bytes on air / energy per inference)"
 for planner in $("$bin" planners --json | /usr/bin/python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)))'); do
   if out=$("$bin" simulate "$scenario" --planner "$planner" --json 2>&1); then
-    /usr/bin/python3 -c 'import json,sys; r=json.loads(sys.argv[2]); print("%-10s latency p50 %8.4f s  period %8.4f s  air %9.2f MB  %8.2f J/inference  (simulated)" % (sys.argv[1], r["latency_p50_s"], r["period_s"], r["bytes_on_air"]/1e6, r["energy_per_inference_J"]))' "$planner" "$out"
+    /usr/bin/python3 -c 'import json,sys; r=json.loads(sys.argv[2]); print("%-10s latency p50 %8.4f s  period %8.4f s  air %9.2f MB/frame  %8.2f J/inference  (simulated)" % (sys.argv[1], r["latency_p50_s"], r["period_s"], r["bytes_on_air"]/1e6/max(r["frames_completed"],1), r["energy_per_inference_J"]))' "$planner" "$out"
   else
     echo "$planner: $(tail -1 <<<"$out")"
   fi
