@@ -119,7 +119,7 @@ double shared_bandwidth_Bps(const Platform& p) {
   return n == 0 ? 0 : 1.0 / (2.0 * inv / n);
 }
 
-std::vector<ModelPiece> partition_pieces(const Model& m) {
+std::vector<ModelPiece> partition_pieces(const Model& m, bool merge) {
   int L = m.size();
   std::vector<std::vector<int>> cons = m.consumers();
   std::vector<ModelPiece> raw;
@@ -131,6 +131,7 @@ std::vector<ModelPiece> partition_pieces(const Model& m) {
       start = t + 1;
     }
   }
+  if (!merge) return raw;
   // Granularity: pieces without MACs join their predecessor (the first joins its successor).
   std::vector<ModelPiece> pieces;
   int pending = -1;

@@ -29,7 +29,7 @@ struct ModelPiece {
 // u → v with u ≤ t < v starts at t (one live tensor crosses it; residual and inception blocks stay whole). Pieces are
 // the runs between admissible cuts; granularity rule: a piece that does no MACs (pool, activation, softmax) joins
 // the piece before it (the first joins the next), so every piece carries a conv or FC layer.
-std::vector<ModelPiece> partition_pieces(const Model& model);
+std::vector<ModelPiece> partition_pieces(const Model& model, bool merge_without_macs = true);
 
 // ϑ(d_k) per op class: time = (fixed_s + work / rate) per layer call — PICO eq. 5 with α_k = 1, because our profiles
 // are already fitted per device; per class rather than one FLOP rate because eq. 2 counts conv MACs only and would

@@ -23,6 +23,9 @@ PlannerEntry deeperthings_entry();
 PlannerEntry aofl_entry();
 PlannerEntry coedge_entry();
 PlannerEntry oracle_entry();
+#ifdef EDGESPLIT_HAVE_TORCH
+PlannerEntry distredge_entry();
+#endif
 
 Evaluator analytic_evaluator(const Model& model, const Platform& platform) {
   return [&model, &platform](const Plan& plan) { return evaluate(build_task_graph(plan, model, platform), platform); };
@@ -35,6 +38,9 @@ const std::vector<PlannerEntry>& planner_registry() {
     for (auto* f : {offload_entry, neurosurgeon_entry, modnn_entry, deepthings_entry, deeperthings_entry, aofl_entry,
                     coedge_entry, oracle_entry})
       e.push_back(f());
+#ifdef EDGESPLIT_HAVE_TORCH
+    e.push_back(distredge_entry());
+#endif
     std::sort(e.begin(), e.end(), [](const PlannerEntry& a, const PlannerEntry& b) { return a.info.name < b.info.name; });
     return e;
   }();

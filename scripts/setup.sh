@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config git
   libsimgrid-dev libboost-dev libboost-program-options-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev catch2
-  libopenblas-dev libdnnl-dev libxnnpack-dev libpthreadpool-dev libglpk-dev
+  libopenblas-dev libdnnl-dev libxnnpack-dev libpthreadpool-dev libglpk-dev libtorch-dev
   python3-matplotlib python3-numpy iproute2 procps
 )
 
