@@ -78,6 +78,10 @@ class OraclePlanner : public Planner {
     for (const auto& d : in.platform.devices) devs.push_back(d.name);
     int last = m.size() - 1;
     std::vector<int> cuts = baseline::cut_vertices(m);  // includes 0 and last
+    if (devs.size() > 12)  // 2^12 subsets per stage: far beyond any max_candidates already
+      throw InputError(InputIssue{"", 0, 0, "platform.devices",
+                                  fmt::format("oracle: {} devices is too many for an exhaustive search (at most 12)",
+                                              devs.size())});
 
     auto spatial_out = [&](int l) {
       const Shape& s = m.layers[static_cast<std::size_t>(l)].out;

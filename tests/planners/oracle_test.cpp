@@ -54,4 +54,8 @@ TEST_CASE("edgesplit::planner oracle: refuses spaces that are too large", "[plan
   Platform p = wifi_platform({"A", "B", "C", "D"}, {1e6, 1e6, 1e6, 1e6});
   CHECK_THROWS_WITH(plan_by("oracle", m, p), Catch::Contains("oracle: the space has") &&
                                                   Catch::Contains("more than max_candidates = 200000"));
+  std::vector<std::string> names;
+  for (int i = 0; i < 13; ++i) names.push_back("S" + std::to_string(i));
+  Platform many = wifi_platform(names, std::vector<double>(13, 1e6));
+  CHECK_THROWS_WITH(plan_by("oracle", tiny_model(), many), Catch::Contains("oracle: 13 devices is too many"));
 }
