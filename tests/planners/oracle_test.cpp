@@ -55,7 +55,7 @@ TEST_CASE("edgesplit::planner oracle: refuses spaces that are too large", "[plan
   CHECK_THROWS_WITH(plan_by("oracle", m, p), Catch::Contains("oracle: the space has") &&
                                                   Catch::Contains("more than max_candidates = 200000"));
   std::vector<std::string> names;
-  for (int i = 0; i < 13; ++i) names.push_back("S" + std::to_string(i));
+  for (char c = 'a'; c < 'a' + 13; ++c) names.push_back(std::string(2, c));
   Platform many = wifi_platform(names, std::vector<double>(13, 1e6));
   CHECK_THROWS_WITH(plan_by("oracle", tiny_model(), many), Catch::Contains("oracle: 13 devices is too many"));
 }
