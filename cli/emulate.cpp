@@ -1,0 +1,133 @@
+// `edgesplit emulate SCENARIO`: run the scenario's plan for real (one worker process per device, real kernels, real
+// TCP, shaped links) and set the measured figures beside the SimGrid executor's.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/command.hpp"
+#include "planners/registry.hpp"
+#include "runtime/coordinator.hpp"
+#include "runtime/emulation.hpp"
+#include "sim/common/error.hpp"
+#include "sim/scenario/scenario_io.hpp"
+
+namespace po = boost::program_options;
+
+namespace edgesplit::cli {
+namespace {
+
+std::string self_binary() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("edgesplit") : p.string();
+}
+
+std::string rel(double measured, double simulated) {
+  if (simulated == 0) return measured == 0 ? "0.0 %" : "-";
+  return fmt::format("{:+.1f} %", (measured / simulated - 1) * 100);
+}
+
+int run_emulate(const std::vector<std::string>& args) {
+  po::options_description opts("options");
+  opts.add_options()("scenario", po::value<std::string>()->required(), "scenario YAML")(
+      "frames", po::value<int>()->default_value(0), "frames to run (0: the scenario's workload.frames)")(
+      "mode", po::value<std::string>()->default_value("paced"),
+      "paced: each task lasts its device's predicted time (real compute inside); native: real compute only")(
+      "net", po::value<std::string>()->default_value("netns"),
+      "netns: workers in network namespaces with tc shaping (falls back to pace without root); pace: sender pacing")(
+      "backend", po::value<std::string>()->default_value(""), "kernel backend (default: the best compiled in)")(
+      "seed", po::value<std::uint64_t>()->default_value(1), "weights and input seed")(
+      "trace", po::value<std::string>(), "write a Chrome trace of the measured task spans")(
+      "csv", po::value<std::string>(), "append the measured and simulated runs.csv rows to this file")(
+      "no-simulate", "skip the SimGrid comparison");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  if (!parse_options("edgesplit emulate SCENARIO [--frames N] [--mode paced|native] [--net netns|pace] "
+                     "[--trace FILE] [--csv FILE]",
+                     args, opts, pos, vm))
+    return kExitOk;
+  runtime::EmulationOptions o;
+  o.binary = self_binary();
+  o.frames = vm["frames"].as<int>();
+  if (o.frames < 0) throw InputError(InputIssue{"", 0, 0, "--frames", "expected >= 0"});
+  const std::string mode = vm["mode"].as<std::string>(), net = vm["net"].as<std::string>();
+  if (mode != "paced" && mode != "native")
+    throw InputError(InputIssue{"", 0, 0, "--mode", unknown_name_message("mode", mode, {"native", "paced"})});
+  if (net != "netns" && net != "pace")
+    throw InputError(InputIssue{"", 0, 0, "--net", unknown_name_message("net", net, {"netns", "pace"})});
+  o.mode = mode == "paced" ? runtime::PaceMode::paced : runtime::PaceMode::native;
+  o.net = net == "netns" ? runtime::NetMode::netns : runtime::NetMode::pace;
+  o.backend = vm["backend"].as<std::string>();
+  o.weights_seed = vm["seed"].as<std::uint64_t>();
+  o.simulate = !vm.count("no-simulate");
+  o.trace = vm.count("trace") > 0;
+  o.log = [](const std::string& line) { std::cerr << line << "\n"; };
+
+  const Scenario sc = load_scenario(vm["scenario"].as<std::string>(), planner_infos());
+  const Plan plan = plan_scenario(sc);
+  runtime::EmulationReport r;
+  try {
+    r = runtime::emulate(sc, plan, o);
+  } catch (const runtime::WorkerFailure& e) {
+    std::cerr << "edgesplit: emulation failed: " << e.what() << "\n";
+    return kExitFailed;
+  }
+  const RunResult& m = r.measured;
+  const RunResult& s = r.simulated;
+  const bool sim_ok = s.status == "ok";
+  fmt::print("emulate {} (key {}): plan by {}{}\n", sc.name, sc.key, plan.planner,
+             plan.note.empty() ? "" : ": " + plan.note);
+  fmt::print("workers: {}, net: {}, mode: {}, frames: {}\n", r.workers, r.net_used, mode, m.frames_completed);
+  fmt::print("output check (measured): max |distributed - monolithic| = {:.3g}, max |monolithic| = {:.3g}: {}\n",
+             r.max_abs_error, r.max_abs_output,
+             r.output_ok ? "equal within 1e-5 of the largest value" : "MISMATCH (over 1e-5 of the largest value)");
+  fmt::print("{:<34} {:>16} {:>16} {:>10}\n", "figure", "measured", sim_ok ? "simulated" : "simulated (n/a)",
+             "rel. err");
+  auto row = [&](const std::string& name, double mv, double sv) {
+    fmt::print("{:<34} {:>16.6f} {:>16.6f} {:>10}\n", name, mv, sv, sim_ok ? rel(mv, sv) : "-");
+  };
+  row("latency p50 [s]", m.latency_p50_s, s.latency_p50_s);
+  row("latency p95 [s]", m.latency_p95_s, s.latency_p95_s);
+  row("throughput [frames/s]", m.throughput_fps, s.throughput_fps);
+  for (const auto& d : m.devices) {
+    double sb = 0;
+    for (const auto& x : s.devices)
+      if (x.device == d.device) sb = x.busy_s;
+    row(fmt::format("busy {} [s]", d.device), d.busy_s, sb);
+  }
+  fmt::print("{:<34} {:>16} {:>16} {:>10}   (payload {})\n", "link bytes (wire incl. headers)", "measured",
+             "TaskGraph", "rel. err", "= TaskGraph");
+  for (const auto& l : r.links)
+    fmt::print("{:<34} {:>16} {:>16} {:>10}   ({})\n", fmt::format("bytes {} -> {}", l.from, l.to), l.wire_bytes,
+               l.simulated_bytes, rel(static_cast<double>(l.wire_bytes), static_cast<double>(l.simulated_bytes)),
+               l.payload_bytes == l.simulated_bytes ? "yes" : fmt::format("no: {}", l.payload_bytes));
+  for (const auto& n : r.notes) fmt::print("note: {}\n", n);
+  if (!sim_ok) fmt::print("note: simulated figures unavailable: {}\n", s.error);
+  fmt::print("measured: {}\n", m.provenance.at("latency"));
+  if (sim_ok) fmt::print("simulated: SimGrid executor on the same plan and platform (closed loop)\n");
+
+  if (vm.count("trace")) {
+    std::ofstream out(vm["trace"].as<std::string>());
+    out << chrome_trace(m).dump() << "\n";
+  }
+  if (vm.count("csv")) {
+    const std::string file = vm["csv"].as<std::string>();
+    const bool fresh = !std::filesystem::exists(file) || std::filesystem::file_size(file) == 0;
+    std::ofstream out(file, std::ios::app);
+    if (!out) throw InputError(InputIssue{file, 0, 0, "--csv", "cannot open for appending"});
+    if (fresh) out << csv_header() << "\n";
+    out << csv_row(m) << "\n";
+    if (sim_ok) out << csv_row(s) << "\n";
+  }
+  return r.output_ok ? kExitOk : kExitFailed;
+}
+
+CommandRegistrar reg_emulate({"emulate", "run a scenario's plan on real kernels and real TCP, one worker per device",
+                              run_emulate});
+
+}  // namespace
+}  // namespace edgesplit::cli
