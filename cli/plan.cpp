@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "sim/common/error.hpp"
+#include "planners/plan_regions.hpp"
 #include "planners/registry.hpp"
 #include "sim/exec/analytic.hpp"
 #include "sim/plan/plan_json.hpp"
@@ -60,6 +61,7 @@ int run_plan(const std::vector<std::string>& args) {
       transfers.push_back({{"from", g.roles[static_cast<std::size_t>(t.from)].name}, {"to", g.roles[static_cast<std::size_t>(t.to)].name},
                            {"bytes", t.bytes}, {"bits", t.bits}, {"local", t.local}});
     j["task_graph"] = {{"roles", roles}, {"transfers", transfers}};
+    j["regions"] = plan_regions_json(plan, sc.model);
     fmt::print("{}\n", j.dump(2));
     return kExitOk;
   }
