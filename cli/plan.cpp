@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/scenario_args.hpp"
 #include "sim/common/error.hpp"
 #include "planners/plan_regions.hpp"
 #include "planners/registry.hpp"
@@ -27,19 +28,7 @@ int run_plan(const std::vector<std::string>& args) {
   pos.add("scenario", 1);
   po::variables_map vm;
   if (!parse_options("edgesplit plan SCENARIO [--json] [--planner NAME] [--planner-options JSON]", args, opts, pos, vm)) return kExitOk;
-  Scenario sc = load_scenario(vm["scenario"].as<std::string>(), planner_infos());
-  if (vm.count("planner")) {
-    sc.planner = vm["planner"].as<std::string>();
-    sc.planner_options = nlohmann::json::object();
-  }
-  if (vm.count("planner-options")) {
-    try {
-      sc.planner_options = nlohmann::json::parse(vm["planner-options"].as<std::string>());
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(InputIssue{"", 0, 0, "--planner-options", std::string("not a JSON object: ") + e.what()});
-    }
-    check_planner_options(planner_entry(sc.planner).info, sc.planner_options);
-  }
+  Scenario sc = load_scenario_with_overrides(vm);
   Plan plan = plan_scenario(sc);
   TaskGraph g = build_task_graph(plan, sc.model, sc.platform);
   Evaluation ev = evaluate(g, sc.platform);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/scenario_args.hpp"
 #include "planners/registry.hpp"
 #include "sim/common/error.hpp"
 #include "sim/exec/analytic.hpp"
@@ -99,19 +100,7 @@ int run_simulate(const std::vector<std::string>& args) {
   if (!parse_options("edgesplit simulate SCENARIO [--json] [--trace FILE] [--planner NAME] [--executor E]", args,
                      opts, pos, vm))
     return kExitOk;
-  Scenario sc = load_scenario(vm["scenario"].as<std::string>(), planner_infos());
-  if (vm.count("planner")) {
-    sc.planner = vm["planner"].as<std::string>();
-    sc.planner_options = nlohmann::json::object();
-  }
-  if (vm.count("planner-options")) {
-    try {
-      sc.planner_options = nlohmann::json::parse(vm["planner-options"].as<std::string>());
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(InputIssue{"", 0, 0, "--planner-options", std::string("not a JSON object: ") + e.what()});
-    }
-    check_planner_options(planner_entry(sc.planner).info, sc.planner_options);
-  }
+  Scenario sc = load_scenario_with_overrides(vm);
   if (vm.count("frames")) {
     if (vm["frames"].as<int>() < 1) throw InputError(InputIssue{"", 0, 0, "--frames", "must be at least 1"});
     sc.workload.frames = vm["frames"].as<int>();

@@ -1,6 +1,7 @@
 // SimGrid 3.32 executor: one sub-platform and one actor per TaskGraph role per job, all jobs in one Engine.
 // Decisions and their measurements: shared/reference/simgrid.md (§2 exact config, §3 Wi-Fi, §4 hosts/energy).
 #include "sim/exec/simgrid_executor.hpp"
+#include "sim/exec/simgrid_engine.hpp"
 
 #include <fmt/format.h>
 #include <simgrid/kernel/ProfileBuilder.hpp>
@@ -253,15 +254,9 @@ std::vector<RunResult> simgrid_run_jobs(const std::vector<const SimJob*>& jobs) 
     throw std::logic_error("simgrid_run_jobs: one SimGrid Engine per process; use the fork runner");
   g_engine_used = true;
   // Silence SimGrid's own logging (simgrid.md §6); the exact-timing recipe (§2) before the first zone.
-  xbt_log_control_set("root.thres:critical");
+  silence_simgrid_logs();
   sg4::Engine engine("edgesplit");
-  sg4::Engine::set_config("network/model", std::string("CM02"));
-  sg4::Engine::set_config("network/crosstraffic", false);
-  sg4::Engine::set_config("network/TCP-gamma", 0.0);
-#ifdef EDGESPLIT_SANITIZE
-  // AddressSanitizer cannot follow SimGrid's hand-rolled stack switches; system threads it understands.
-  sg4::Engine::set_config("contexts/factory", std::string("thread"));
-#endif
+  configure_exact_network();
   sg_host_energy_plugin_init();
 
   auto* root = sg4::create_full_zone("root");

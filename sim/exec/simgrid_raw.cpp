@@ -1,6 +1,7 @@
 // Bare SimGrid pipeline (benchmark baseline): Wi-Fi zone with a router AP, cloud behind a split-duplex link, one
 // actor per role doing receive / exec / send per frame, nothing recorded but the end time.
 #include "sim/exec/simgrid_raw.hpp"
+#include "sim/exec/simgrid_engine.hpp"
 
 #include <fmt/format.h>
 #include <simgrid/s4u.hpp>
@@ -21,14 +22,9 @@ namespace edgesplit {
 namespace {
 
 double raw_child(const std::vector<const SimJob*>& jobs) {
-  xbt_log_control_set("root.thres:critical");
+  silence_simgrid_logs();
   sg4::Engine engine("raw");
-  sg4::Engine::set_config("network/model", std::string("CM02"));
-  sg4::Engine::set_config("network/crosstraffic", false);
-  sg4::Engine::set_config("network/TCP-gamma", 0.0);
-#ifdef EDGESPLIT_SANITIZE
-  sg4::Engine::set_config("contexts/factory", std::string("thread"));
-#endif
+  configure_exact_network();
   auto* root = sg4::create_full_zone("root");
   std::vector<std::vector<sg4::Host*>> hosts(jobs.size());
   for (std::size_t k = 0; k < jobs.size(); ++k) {
