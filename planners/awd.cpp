@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <stdexcept>
 
 #include "sim/common/error.hpp"
@@ -17,8 +16,6 @@
 namespace edgesplit::awd {
 
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Measures equal within these count as ties (accuracy in top-1 points, throughput relative).
 constexpr double kAccuracyTie = 1e-9;
@@ -61,6 +58,15 @@ bool better_objective(const Choice& a, const Choice& b, Goal goal) {
 
 }  // namespace
 
+bool preferred(const Choice& a, const Choice& b, Goal goal) {
+  if (a.feasible != b.feasible) return a.feasible;
+  if (!a.feasible) {
+    if (std::abs(a.shortfall_ratio - b.shortfall_ratio) > 1e-12 * std::max(a.shortfall_ratio, b.shortfall_ratio))
+      return a.shortfall_ratio < b.shortfall_ratio;
+  }
+  return better_objective(a, b, goal);
+}
+
 Choice assess(const CostTable& t, const std::vector<int>& variant, Split split) {
   const std::size_t n = t.nodes.size();
   if (variant.size() != n) throw std::invalid_argument(fmt::format("awd::assess: {} variants for {} nodes", variant.size(), n));
@@ -101,7 +107,8 @@ Choice solve(const CostTable& t, const Requirement& req, const SearchSpace& spac
     throw InputError(InputIssue{"", 0, 0, "platform.devices", "planner 'awd' has no node or no model variant to choose from"});
   if (space.fixed_variant >= nv) throw std::invalid_argument("awd::solve: fixed variant out of range");
   // Per node: -1 (unused) then the admissible variants.
-  std::vector<int> options{-1};
+  std::vector<int> options;
+  if (!space.every_node) options.push_back(-1);
   if (space.fixed_variant >= 0)
     options.push_back(space.fixed_variant);
   else
@@ -116,9 +123,8 @@ Choice solve(const CostTable& t, const Requirement& req, const SearchSpace& spac
 
   std::vector<std::size_t> digit(n, 0);
   std::vector<int> variant(n, -1);
-  Choice best_ok, best_miss;
-  bool have_ok = false, have_miss = false;
-  double best_miss_short = kInf;
+  Choice best;
+  bool have = false;
   while (true) {
     bool any = false;
     for (std::size_t i = 0; i < n; ++i) {
@@ -127,32 +133,25 @@ Choice solve(const CostTable& t, const Requirement& req, const SearchSpace& spac
     }
     if (any) {
       Choice c = assess(t, variant, space.split);
-      std::string why;
-      double s = shortfall(c, req, &why);
-      if (s == 0) {
-        if (!have_ok || better_objective(c, best_ok, req.goal)) best_ok = std::move(c), have_ok = true;
-      } else if (!have_ok) {
-        // Closest miss: smallest summed relative shortfall, then the objective.
-        if (!have_miss || s < best_miss_short * (1 - 1e-12) ||
-            (std::abs(s - best_miss_short) <= 1e-12 * best_miss_short && better_objective(c, best_miss, req.goal))) {
-          c.shortfall = why;
-          best_miss = std::move(c);
-          best_miss_short = s;
-          have_miss = true;
-        }
-      }
+      c.shortfall_ratio = shortfall(c, req, &c.shortfall);
+      c.feasible = c.shortfall_ratio == 0;
+      if (!have || preferred(c, best, req.goal)) best = std::move(c), have = true;
     }
     // Odometer: the last node varies fastest.
     std::size_t i = n;
     while (i > 0 && ++digit[i - 1] == options.size()) digit[--i] = 0;
     if (i == 0) break;
   }
-  if (have_ok) {
-    best_ok.feasible = true;
-    return best_ok;
+  return best;
+}
+
+Choice solve_best_fixed(const CostTable& t, const Requirement& req, Split split, bool every_node) {
+  Choice best;
+  for (int k = 0; k < static_cast<int>(t.variants.size()); ++k) {
+    Choice c = solve(t, req, {split, k, every_node});
+    if (k == 0 || preferred(c, best, req.goal)) best = std::move(c);
   }
-  best_miss.feasible = false;
-  return best_miss;
+  return best;
 }
 
 Plan replica_plan(const Model& model, const std::string& device, const ReplicaPlanArgs& args) {
@@ -225,6 +224,116 @@ std::vector<Model> variant_models(const std::string& spec) {
     models.push_back(std::move(m));
   }
   return models;
+}
+
+// --------------------------------------------------------------------------------------------------- the planner
+namespace {
+
+PlannerInfo awd_info() {
+  return {
+      "awd",
+      "request-level distribution: each node runs a whole model variant on its share of the frames; variants and "
+      "shares chosen jointly (max accuracy s.t. throughput, or the reverse)",
+      "Taufique, Miele, Liljeberg, Kanduri, ASP-DAC'24 (arXiv 2310.10157), reconstruction of papers.md §5.2",
+      {{"goal", "string", "objective",
+        "what to maximise: 'accuracy' (s.t. throughput >= required_fps), 'throughput' (s.t. accuracy >= the floor), or "
+        "'objective' (throughput when the scenario's objective is throughput, else accuracy)",
+        std::nullopt, std::nullopt, {"objective", "accuracy", "throughput"}},
+       {"required_fps", "double", 0.0, "frames per second the nodes must sustain together (goal accuracy); 0 = none",
+        0.0, std::nullopt, {}},
+       {"accuracy_floor", "double", 0.0,
+        "top-1 % the workload-weighted accuracy must reach (goal throughput); 0 = the scenario's "
+        "constraints.accuracy_floor",
+        0.0, 100.0, {}},
+       {"variants", "string", "mobilenet_v1",
+        "model variants to choose from: 'mobilenet_v1' (the 16 TF-slim width x resolution checkpoints) or a "
+        "comma-separated list of zoo names",
+        std::nullopt, std::nullopt, {}},
+       {"strategy", "string", "joint",
+        "'joint' (AWD: per-node variant, shares proportional to throughput), 'partition_only' (one model on every node, "
+        "proportional shares), 'equal_split' (one model, equal shares), 'accuracy_only' (per-node variant, equal "
+        "shares)",
+        std::nullopt, std::nullopt, {"joint", "partition_only", "equal_split", "accuracy_only"}},
+       {"fixed_model", "string", "",
+        "the one model of partition_only / equal_split: a zoo name, '' = the scenario's model, 'best' = the variant "
+        "that does best under the same goal and requirement",
+        std::nullopt, std::nullopt, {}},
+       {"on_infeasible", "string", "best_effort",
+        "when no choice meets the requirement: 'best_effort' plans the closest one (the note says what is missed), "
+        "'error' refuses",
+        std::nullopt, std::nullopt, {"best_effort", "error"}},
+       {"include_cloud", "bool", false, "the cloud host may serve frames too", std::nullopt, std::nullopt, {}},
+       {"input_bits", "int", 8, "bits per element of the frame sent to a node (8: camera RGB)", 1.0, 64.0, {}},
+       {"output_bits", "int", 32, "bits per element of the result returned to the requester", 1.0, 64.0, {}}}};
+}
+
+}  // namespace
+
+Distribution distribute(const PlanningInput& in) {
+  const PlannerInfo info = awd_info();
+  const int r = in.platform.requester_index();
+  if (r < 0) throw InputError(InputIssue{"", 0, 0, "platform.requester", "planner 'awd' needs a requester device"});
+  ReplicaPlanArgs args{in.platform.devices[static_cast<std::size_t>(r)].name, option_or<int>(in, info, "input_bits"),
+                       option_or<int>(in, info, "output_bits")};
+  std::vector<int> nodes;
+  const bool cloud = option_or<bool>(in, info, "include_cloud");
+  for (int d = 0; d < static_cast<int>(in.platform.devices.size()); ++d)
+    if (cloud || in.platform.devices[static_cast<std::size_t>(d)].attachment != Attachment::Cloud) nodes.push_back(d);
+
+  Distribution out;
+  out.strategy = option_or<std::string>(in, info, "strategy");
+  const bool fixed = out.strategy == "partition_only" || out.strategy == "equal_split";
+  const Split split = out.strategy == "joint" || out.strategy == "partition_only" ? Split::Proportional : Split::Equal;
+  std::vector<Model> variants = variant_models(option_or<std::string>(in, info, "variants"));
+  std::string fixed_name = option_or<std::string>(in, info, "fixed_model");
+  int fixed_index = -1;
+  if (fixed && fixed_name != "best") {
+    if (fixed_name.empty()) fixed_name = in.model.name;
+    auto it = std::find_if(variants.begin(), variants.end(), [&](const Model& m) { return m.name == fixed_name; });
+    if (it == variants.end()) {
+      // The fixed model need not be one of the variants (the scenario's model, say): it is the only one searched.
+      Model m = fixed_name == in.model.name ? in.model : variant_models(fixed_name).front();
+      variants.push_back(m);
+      it = variants.end() - 1;
+    }
+    fixed_index = static_cast<int>(it - variants.begin());
+  }
+  out.table = cost_table(variants, in.platform, nodes, args);
+
+  std::string goal = option_or<std::string>(in, info, "goal");
+  if (goal == "objective") goal = in.objective == Objective::Throughput ? "throughput" : "accuracy";
+  Requirement& req = out.requirement;
+  req.goal = goal == "throughput" ? Goal::MaxThroughput : Goal::MaxAccuracy;
+  req.required_fps = option_or<double>(in, info, "required_fps");
+  req.accuracy_floor = option_or<double>(in, info, "accuracy_floor");
+  if (req.accuracy_floor <= 0) req.accuracy_floor = in.constraints.accuracy_floor;
+  req.latency_bound_s = in.constraints.latency_cap_s;
+
+  // Reconstruction: the equal-split baselines are capability-blind, so every node takes its equal share (the way the
+  // even-split baselines of papers.md §6 use every device); AWD and partition-only may leave a node unused.
+  const bool every_node = split == Split::Equal;
+  out.choice = fixed && fixed_index < 0 ? solve_best_fixed(out.table, req, split, every_node)
+                                        : solve(out.table, req, {split, fixed_index, every_node});
+  if (!out.choice.feasible && option_or<std::string>(in, info, "on_infeasible") == "error")
+    throw InputError(InputIssue{"", 0, 0, req.goal == Goal::MaxAccuracy ? "planner.options.required_fps"
+                                                                        : "planner.options.accuracy_floor",
+                                "planner 'awd' (" + out.strategy + ") cannot meet the requirement on this platform: " +
+                                    out.choice.shortfall});
+
+  std::string parts;
+  for (std::size_t i = 0; i < out.table.nodes.size(); ++i) {
+    int m = out.choice.variant[i];
+    if (m < 0) continue;
+    const Model& model = variants[static_cast<std::size_t>(m)];
+    Plan p = replica_plan(model, out.table.nodes[i], args);
+    out.replicas.push_back(std::move(p));
+    out.shares.push_back(out.choice.share[i]);
+    parts += fmt::format("{}{} {} {:.3f}", parts.empty() ? "" : ", ", out.table.nodes[i], model.name, out.choice.share[i]);
+  }
+  out.note = fmt::format("awd {}: {}; predicted {:.2f} fps, top-1 {:.2f} % ({})", out.strategy, parts,
+                         out.choice.throughput_fps, out.choice.accuracy_top1,
+                         out.choice.feasible ? "requirement met" : "requirement NOT met: " + out.choice.shortfall);
+  return out;
 }
 
 }  // namespace edgesplit::awd

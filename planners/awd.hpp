@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "planners/planner.hpp"
 #include "sim/model/model.hpp"
 #include "sim/plan/plan.hpp"
 #include "sim/platform/platform.hpp"
@@ -55,6 +56,7 @@ struct Requirement {
 struct SearchSpace {
   Split split = Split::Proportional;
   int fixed_variant = -1;  // >= 0: every node in use runs this variant (the fixed-model baselines)
+  bool every_node = false; // every node serves frames (the capability-blind equal split); else a node may stay unused
 };
 
 struct Choice {
@@ -64,8 +66,13 @@ struct Choice {
   double accuracy_top1 = 0;   // Σ_n w_n·A(m_n)
   double latency_max_s = 0;   // the slowest node in use, one frame alone
   bool feasible = false;      // meets every requirement
+  double shortfall_ratio = 0; // relative shortfall summed over the requirements (0 when feasible)
   std::string shortfall;      // when infeasible: which requirement is missed, by how much
 };
+
+// True when `a` ranks before `b`: feasible first; among feasible, the goal's measure then the other one; among
+// infeasible, the smaller shortfall, then the goal's measure.
+bool preferred(const Choice& a, const Choice& b, Goal goal);
 
 // Shares, throughput, accuracy and latency of one assignment (at least one node in use). Throws std::invalid_argument
 // on an assignment of the wrong size or without a node in use.
@@ -79,6 +86,9 @@ Choice assess(const CostTable& table, const std::vector<int>& variant, Split spl
 // max_assignments (it grows as (variants + 1)^nodes).
 Choice solve(const CostTable& table, const Requirement& req, const SearchSpace& space = {},
              std::int64_t max_assignments = 20'000'000);
+
+// The fixed-model baselines with the model tuned: the best of solve(…, {split, k, every_node}) over every variant k.
+Choice solve_best_fixed(const CostTable& table, const Requirement& req, Split split, bool every_node);
 
 // The replica plan the cost table is built from and the planner emits: variant `model` whole on `device`, the frame
 // sent from `requester` (input_bits per element) and the result returned to it (output_bits per element).
@@ -97,5 +107,22 @@ CostTable cost_table(const std::vector<Model>& variants, const Platform& platfor
 // papers.md §7.2) or a comma-separated list of zoo names. Throws InputError (key planner.options.variants) on an
 // unknown name or a model without a published top-1.
 std::vector<Model> variant_models(const std::string& spec);
+
+
+// The planner's whole decision for one platform as it stands: the table it searched, the choice, and one replica plan
+// per node in use (platform order) with its share of the frames.
+struct Distribution {
+  CostTable table;
+  Requirement requirement;
+  Choice choice;
+  std::vector<Plan> replicas;
+  std::vector<double> shares;
+  std::string strategy;
+  std::string note;
+};
+
+// Reads the planner's options (PlannerInfo of `awd`) and the scenario's objective and constraints, searches, and builds
+// the replicas. Throws InputError for bad options and, with on_infeasible: error, when the requirement cannot be met.
+Distribution distribute(const PlanningInput& in);
 
 }  // namespace edgesplit::awd

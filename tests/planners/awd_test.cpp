@@ -9,6 +9,7 @@
 
 #include "planners/awd.hpp"
 #include "sim/common/error.hpp"
+#include "sim/model/zoo.hpp"
 #include "tests/unit/plan_fixture.hpp"
 
 using namespace edgesplit;
@@ -41,7 +42,7 @@ struct Brute {
   double accuracy = 0, fps = 0;
   bool feasible = false;
 };
-Brute brute_force(const awd::CostTable& t, const awd::Requirement& r, bool equal_split) {
+Brute brute_force(const awd::CostTable& t, const awd::Requirement& r, bool equal_split, bool every_node) {
   const int n = static_cast<int>(t.nodes.size()), v = static_cast<int>(t.variants.size());
   Brute best;
   int total = 1;
@@ -60,7 +61,7 @@ Brute brute_force(const awd::CostTable& t, const awd::Requirement& r, bool equal
       slowest = std::max(slowest, p);
       lat = std::max(lat, t.latency_s[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)]);
     }
-    if (used == 0) continue;
+    if (used == 0 || (every_node && used < n)) continue;
     double fps = equal_split ? used / slowest : rate;
     for (int i = 0; i < n; ++i) {
       int k = m[static_cast<std::size_t>(i)];
@@ -147,6 +148,13 @@ TEST_CASE("edgesplit::awd::solve: the baselines' restricted searches on the same
     CHECK(c.variant == std::vector<int>{2, -1});
     CHECK(c.throughput_fps == Approx(40));
     CHECK(c.accuracy_top1 == Approx(50));
+    // Every node in use (the capability-blind baseline): S's small model caps it at 2/0.125 = 16 fps, short of 21;
+    // among the equally short, F may as well run big: (big, small) at (70 + 50)/2 = 60 %.
+    awd::Choice d = awd::solve(t, r, {awd::Split::Equal, -1, true});
+    CHECK_FALSE(d.feasible);
+    CHECK(d.variant == std::vector<int>{0, 2});
+    CHECK(d.throughput_fps == Approx(16));
+    CHECK(d.accuracy_top1 == Approx(60));
   }
   SECTION("partition-only with big everywhere cannot reach 21 fps: the closest, (big, big) at 12 fps, marked infeasible") {
     awd::Choice c = awd::solve(t, r, {awd::Split::Proportional, 0});
@@ -207,10 +215,11 @@ TEST_CASE("edgesplit::awd::solve: equals an independent brute force on random ta
     r.required_fps = 5 + trial % 7 * 4;
     r.accuracy_floor = 50 + trial % 5 * 4;
     r.latency_bound_s = trial % 4 == 0 ? 0.3 : 0;
-    for (bool equal : {false, true}) {
-      Brute b = brute_force(t, r, equal);
-      awd::Choice c = awd::solve(t, r, {equal ? awd::Split::Equal : awd::Split::Proportional, -1});
-      INFO("trial " << trial << " equal " << equal);
+    for (int mode = 0; mode < 3; ++mode) {
+      const bool equal = mode > 0, every = mode == 2;
+      Brute b = brute_force(t, r, equal, every);
+      awd::Choice c = awd::solve(t, r, {equal ? awd::Split::Equal : awd::Split::Proportional, -1, every});
+      INFO("trial " << trial << " mode " << mode);
       REQUIRE(c.feasible == b.feasible);
       if (!b.feasible) continue;
       CHECK(c.accuracy_top1 == Approx(b.accuracy).margin(1e-9));
@@ -251,4 +260,101 @@ TEST_CASE("edgesplit::awd::variant_models: the MobileNet-V1 grid and named lists
   CHECK_THROWS_WITH(awd::variant_models("mobilenet_v1_1.0_225"),
                     Catch::Contains("planner.options.variants") && Catch::Contains("unknown model 'mobilenet_v1_1.0_225'"));
   CHECK_THROWS_WITH(awd::variant_models(" , "), Catch::Contains("expected 'mobilenet_v1' or a comma-separated list"));
+}
+
+namespace {
+
+// Compute-only work of a model on a unit_profile device: MACs + pool/eltwise ops, all at the same rate.
+double work_ops(const Model& m) {
+  double w = 0;
+  for (const auto& l : m.layers) w += static_cast<double>(layer_macs(l) + layer_other_ops(l));
+  return w;
+}
+
+// A (requester, 1 G op/s) and B (4 G op/s) on an air so fast (1e12 B/s, no latency) that transfers are negligible.
+Platform two_boards() {
+  Platform p = wifi_platform({"A", "B"}, {1e12, 1e12});
+  p.devices[0].profile = unit_profile("A", 1e9);
+  p.devices[1].profile = unit_profile("B", 4e9);
+  return p;
+}
+
+awd::Distribution distribute_on(const Platform& p, const Model& m, nlohmann::json options,
+                                Objective objective = Objective::Accuracy, Constraints constraints = {}) {
+  PlanningInput in{m, p, objective, constraints, 1, std::move(options), analytic_evaluator(m, p)};
+  return awd::distribute(in);
+}
+
+}  // namespace
+
+TEST_CASE("edgesplit::awd::distribute: options, the slow node gets the small model, re-planning without a device",
+          "[planners]") {
+  Model big = zoo_model("mobilenet_v1_1.0_224"), small = zoo_model("mobilenet_v1_0.5_160");
+  const double wb = work_ops(big), ws = work_ops(small);  // ≈ 0.569 G and 0.077 G ops (papers.md §7.2: 569 / 77 M MACs)
+  REQUIRE(wb == Approx(569e6).epsilon(0.01));
+  REQUIRE(ws == Approx(77e6).epsilon(0.02));
+  // Rates (fps): A big 1e9/wb ≈ 1.76, A small ≈ 13.0; B big ≈ 7.03, B small ≈ 51.9. Top-1: big 70.9, small 59.1.
+  const double a_big = 1e9 / wb, a_small = 1e9 / ws, b_big = 4e9 / wb, b_small = 4e9 / ws;
+  Platform p = two_boards();
+  nlohmann::json opt = {{"variants", "mobilenet_v1_1.0_224, mobilenet_v1_0.5_160"}, {"required_fps", 10.0}};
+
+  // 10 fps: (big, big) 8.8 ✗; (small, big) 20.0 at (13.0·59.1 + 7.03·70.9)/20.0 ≈ 63.2 %; (big, small) 53.7 at
+  // ≈ 59.5 %; (small, small) 64.9 at 59.1 %; B alone with big 7.03 ✗. Best: the small model on the slow board.
+  awd::Distribution d = distribute_on(p, big, opt);
+  REQUIRE(d.choice.feasible);
+  REQUIRE(d.replicas.size() == 2);
+  CHECK(d.replicas[0].stages[0].pieces[0].device == "A");
+  CHECK(d.replicas[0].model_variant == "mobilenet_v1_0.5_160");
+  CHECK(d.replicas[1].model_variant == "mobilenet_v1_1.0_224");
+  CHECK(d.replicas[1].source == "A");
+  CHECK(d.replicas[1].sink == "A");
+  CHECK(d.choice.throughput_fps == Approx(a_small + b_big).epsilon(1e-4));
+  CHECK(d.shares[0] == Approx(a_small / (a_small + b_big)).epsilon(1e-4));
+  CHECK(d.choice.accuracy_top1 == Approx((a_small * 59.1 + b_big * 70.9) / (a_small + b_big)).epsilon(1e-4));
+  CHECK_THAT(d.note, Catch::StartsWith(fmt::format("awd joint: A mobilenet_v1_0.5_160 {:.3f}, B mobilenet_v1_1.0_224 {:.3f}",
+                                                   d.shares[0], 1 - d.shares[0])));
+
+  SECTION("30 fps: the small model moves to the fast board (big, small) at ≈ 59.5 %") {
+    opt["required_fps"] = 30.0;
+    awd::Distribution e = distribute_on(p, big, opt);
+    CHECK(e.replicas[0].model_variant == "mobilenet_v1_1.0_224");
+    CHECK(e.replicas[1].model_variant == "mobilenet_v1_0.5_160");
+    CHECK(e.choice.throughput_fps == Approx(a_big + b_small).epsilon(1e-4));
+  }
+  SECTION("B fails: re-planning on the platform without it leaves A alone, small (13.0 fps, 59.1 %)") {
+    Platform only_a = p;
+    only_a.devices.pop_back();
+    awd::Distribution e = distribute_on(only_a, big, opt);
+    REQUIRE(e.replicas.size() == 1);
+    CHECK(e.replicas[0].model_variant == "mobilenet_v1_0.5_160");
+    CHECK(e.choice.accuracy_top1 == Approx(59.1));
+  }
+  SECTION("the reverse goal from the scenario objective: max throughput with top-1 >= 63 %") {
+    // (small, big) 20.0 fps at 63.2 % is the fastest mix over the floor; (big, small) is at 59.5 %.
+    opt.erase("required_fps");
+    awd::Distribution e = distribute_on(p, big, opt, Objective::Throughput, Constraints{0, 0, 63});
+    CHECK(e.requirement.goal == awd::Goal::MaxThroughput);
+    CHECK(e.choice.variant == std::vector<int>{1, 0});
+    CHECK(e.choice.throughput_fps == Approx(a_small + b_big).epsilon(1e-4));
+  }
+  SECTION("partition-only with the scenario's model (1.0_224) cannot reach 10 fps: best effort, or an error") {
+    opt["strategy"] = "partition_only";
+    awd::Distribution e = distribute_on(p, big, opt);
+    CHECK_FALSE(e.choice.feasible);
+    CHECK(e.choice.throughput_fps == Approx(a_big + b_big).epsilon(1e-4));  // ≈ 8.79 fps
+    CHECK_THAT(e.note, Catch::Contains("requirement NOT met: throughput 8.791 fps < required 10 fps"));
+    opt["on_infeasible"] = "error";
+    CHECK_THROWS_WITH(distribute_on(p, big, opt),
+                      Catch::Contains("planner.options.required_fps: planner 'awd' (partition_only) cannot meet the "
+                                      "requirement on this platform: throughput 8.791 fps < required 10 fps"));
+  }
+  SECTION("equal split with the best fixed model: small on both boards (every one in use), 2 / max(t) = 2 · 13.0 fps") {
+    opt["strategy"] = "equal_split";
+    opt["fixed_model"] = "best";
+    awd::Distribution e = distribute_on(p, big, opt);
+    CHECK(e.choice.feasible);
+    CHECK(e.choice.variant == std::vector<int>{1, 1});
+    CHECK(e.choice.throughput_fps == Approx(2 * a_small).epsilon(1e-4));
+    CHECK(e.shares == std::vector<double>{0.5, 0.5});
+  }
 }
