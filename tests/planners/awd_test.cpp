@@ -5,11 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <random>
 
 #include "planners/awd.hpp"
 #include "sim/common/error.hpp"
 #include "sim/model/zoo.hpp"
+#include "sim/scenario/platform_io.hpp"
 #include "tests/unit/plan_fixture.hpp"
 
 using namespace edgesplit;
@@ -357,4 +359,54 @@ TEST_CASE("edgesplit::awd::distribute: options, the slow node gets the small mod
     CHECK(e.choice.throughput_fps == Approx(2 * a_small).epsilon(1e-4));
     CHECK(e.shares == std::vector<double>{0.5, 0.5});
   }
+}
+
+// Figures for scripts/bench_awd.sh (hidden: prints, asserts nothing about time).
+TEST_CASE("edgesplit::awd bench: Odroid XU4 + Pi 4 + Jetson Nano against partition-only and fixed-model baselines",
+          "[.bench]") {
+  Platform p = load_platform(std::string(EDGESPLIT_SOURCE_DIR) + "/platforms/clusters/awd_odroid_pi4_nano.yaml");
+  Model given = zoo_model("mobilenet_v1_1.0_224");
+  struct Row { std::string name; nlohmann::json options; };
+  const std::vector<Row> rows = {
+      {"awd", {{"strategy", "joint"}}},
+      {"partition_only", {{"strategy", "partition_only"}, {"fixed_model", "best"}}},
+      {"equal_split", {{"strategy", "equal_split"}, {"fixed_model", "best"}}},
+      {"accuracy_only", {{"strategy", "accuracy_only"}}},
+  };
+  auto run = [&](nlohmann::json opt, Objective obj, Constraints c, double& ms) {
+    auto t0 = std::chrono::steady_clock::now();
+    awd::Distribution d = distribute_on(p, given, std::move(opt), obj, c);
+    ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return d;
+  };
+  auto describe = [](const awd::Distribution& d) {
+    std::string s;
+    for (std::size_t i = 0; i < d.replicas.size(); ++i)
+      s += fmt::format("{}{}:{}@{:.2f}", s.empty() ? "" : " ", d.replicas[i].stages[0].pieces[0].device,
+                       d.replicas[i].model_variant.substr(13), d.shares[i]);
+    return s;
+  };
+  fmt::print("# accuracy at a throughput requirement (goal accuracy); fps and top-1 simulated (analytic executor per "
+             "replica, closed-form shares), top-1 published (TF-slim), plan_ms measured\n");
+  fmt::print("{:>6} {:<15} {:>4} {:>9} {:>8} {:>8}  {}\n", "req", "strategy", "ok", "fps", "top1", "plan_ms", "choice");
+  for (double req = 20; req <= 140; req += 20)
+    for (const auto& row : rows) {
+      nlohmann::json opt = row.options;
+      opt["required_fps"] = req;
+      double ms = 0;
+      awd::Distribution d = run(opt, Objective::Accuracy, {}, ms);
+      fmt::print("{:>6.0f} {:<15} {:>4} {:>9.2f} {:>8.2f} {:>8.2f}  {}\n", req, row.name, d.choice.feasible ? "yes" : "no",
+                 d.choice.throughput_fps, d.choice.accuracy_top1, ms, describe(d));
+    }
+  fmt::print("# throughput at an accuracy floor (goal throughput)\n");
+  for (double floor : {45.0, 50.0, 55.0, 60.0, 65.0, 70.0})
+    for (const auto& row : rows) {
+      nlohmann::json opt = row.options;
+      opt["goal"] = "throughput";
+      opt["accuracy_floor"] = floor;
+      double ms = 0;
+      awd::Distribution d = run(opt, Objective::Throughput, {}, ms);
+      fmt::print("{:>6.0f} {:<15} {:>4} {:>9.2f} {:>8.2f} {:>8.2f}  {}\n", floor, row.name,
+                 d.choice.feasible ? "yes" : "no", d.choice.throughput_fps, d.choice.accuracy_top1, ms, describe(d));
+    }
 }
