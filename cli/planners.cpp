@@ -29,7 +29,7 @@ int run_planners(const std::vector<std::string>& args) {
     for (const auto& i : planner_infos()) {
       nlohmann::json o = nlohmann::json::array();
       for (const auto& s : i.options) o.push_back(option_json(s));
-      out.push_back({{"name", i.name}, {"description", i.description}, {"citation", i.citation}, {"options", o}});
+      out.push_back({{"name", i.name}, {"description", i.description}, {"citation", i.citation}, {"adaptive", i.adaptive}, {"options", o}});
     }
     fmt::print("{}\n", out.dump(2));
     return kExitOk;
@@ -37,6 +37,7 @@ int run_planners(const std::vector<std::string>& args) {
   for (const auto& i : planner_infos()) {
     fmt::print("{:<10} {}\n", i.name, i.description);
     fmt::print("{:<10} follows: {}\n", "", i.citation);
+    if (i.adaptive) fmt::print("{:<10} adaptive: asked again at each dynamics event (re-plans at run time)\n", "");
     for (const auto& o : i.options) {
       std::string range;
       if (o.min || o.max)

@@ -63,7 +63,7 @@ int run_run(const std::vector<std::string>& args) {
   if (opt.batch_size < 1) throw InputError(InputIssue{"", 0, 0, "--batch", "needs at least 1 scenario per batch"});
   opt.progress = !vm.count("quiet") && (vm.count("progress") || ::isatty(STDERR_FILENO));
   if (const char* crash = std::getenv("EDGESPLIT_TEST_CRASH_AFTER")) opt.crash_after = std::strtoull(crash, nullptr, 10);
-  RunSummary s = run_sweep(vm["sweep"].as<std::string>(), planner_infos(), plan_scenario, opt);
+  RunSummary s = run_sweep(vm["sweep"].as<std::string>(), planner_infos(), plan_scenario, opt, make_scenario_job);
   print_summary(s);
   return (s.failed + s.errors) > 0 ? kExitFailed : kExitOk;
 }

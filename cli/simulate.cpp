@@ -110,7 +110,16 @@ int run_simulate(const std::vector<std::string>& args) {
     throw InputError(InputIssue{"", 0, 0, "--executor", unknown_name_message("executor", executor, {"analytic", "simgrid"})});
   if (vm.count("trace")) sc.trace = true;
   Plan plan = plan_scenario(sc);
-  SimJob job = make_job(sc, plan);
+  SimJob job = make_scenario_job(sc, plan);
+  if (executor == "simgrid" && needs_analytic(job)) {
+    if (!vm["executor"].defaulted())
+      throw InputError(InputIssue{"", 0, 0, "--executor",
+                                  job.replicas ? "a replicated plan runs on the analytic executor only"
+                                               : "re-planning at dynamics events runs on the analytic executor only"});
+    fmt::print(stderr, "simulate: {} — using the analytic executor\n",
+               job.replicas ? "the plan is replicated" : "the planner re-plans at each dynamics event");
+    executor = "analytic";
+  }
 
   if (vm.count("bench"))
     return run_bench(job, vm["bench"].as<int>(), vm["workers"].as<int>(), vm["batch"].as<int>(),

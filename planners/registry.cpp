@@ -97,14 +97,27 @@ void check_planner_options(const PlannerInfo& info, const nlohmann::json& option
   if (!issues.empty()) throw InputError(std::move(issues));
 }
 
-Plan plan_scenario(const Scenario& sc) {
+Plan plan_scenario_on(const Scenario& sc, const Platform& platform) {
   const PlannerEntry& entry = planner_entry(sc.planner);
-  PlanningInput in{sc.model, sc.platform, sc.objective, sc.constraints, sc.seed, sc.planner_options,
-                   analytic_evaluator(sc.model, sc.platform)};
+  PlanningInput in{sc.model, platform, sc.objective, sc.constraints, sc.seed, sc.planner_options,
+                   analytic_evaluator(sc.model, platform)};
   Plan plan = entry.make()->plan(in);
   plan.planner = entry.info.name;
-  validate(plan, sc.model, sc.platform);
+  validate(plan, sc.model, platform);
   return plan;
+}
+
+Plan plan_scenario(const Scenario& sc) { return plan_scenario_on(sc, sc.platform); }
+
+SimJob make_scenario_job(const Scenario& sc, const Plan& plan) {
+  SimJob job = make_job(sc, plan);
+  if (planner_entry(sc.planner).info.adaptive && !sc.dynamics.empty()) {
+    auto scenario = std::make_shared<const Scenario>(sc);
+    job.replan = [scenario](const Platform& now, double) {
+      return deploy_plan(plan_scenario_on(*scenario, now), scenario->model, now);
+    };
+  }
+  return job;
 }
 
 }  // namespace edgesplit

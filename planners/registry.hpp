@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "planners/planner.hpp"
+#include "sim/exec/job.hpp"
 
 namespace edgesplit {
 
@@ -29,5 +30,12 @@ void check_planner_options(const PlannerInfo& info, const nlohmann::json& option
 
 // Plans a scenario: its planner with its options, the analytic evaluator, its objective, constraints and seed.
 Plan plan_scenario(const Scenario& scenario);
+
+// Plans the scenario's model on `platform` (the scenario's, or as it stands during a run) with the scenario's planner.
+Plan plan_scenario_on(const Scenario& scenario, const Platform& platform);
+
+// What the executors run for a scenario and its plan: make_job, plus — when the planner is adaptive and the scenario
+// has dynamics — a replanner that asks the planner again at each event on the platform as it stands then.
+SimJob make_scenario_job(const Scenario& scenario, const Plan& plan);
 
 }  // namespace edgesplit

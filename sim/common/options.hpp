@@ -23,6 +23,9 @@ struct PlannerInfo {
   std::string description;  // one line
   std::string citation;     // paper it follows
   std::vector<OptionSpec> options;
+  // Asked again at each dynamics event on the platform as it stands (DynO, HALP, AWD re-decide at run time); the
+  // others keep their first plan for the whole run.
+  bool adaptive = false;
 };
 
 }  // namespace edgesplit

@@ -25,7 +25,11 @@ struct Evaluation {
 Evaluation evaluate(const TaskGraph& graph, const Platform& platform);
 
 // Every frame of the workload under its arrival process and the job's dynamics, by the exact per-frame recurrence
-// of the role semantics above. Failures end the run at the failure time when the failed device holds a role.
+// of the role semantics above. Failures end the run at the failure time when the failed device holds a role —
+// unless the job re-plans (SimJob::replan): then the run is cut into epochs at the dynamics events, each served by
+// what the planner deploys on the platform as it stands (a switch drains the previous deployment first), and only
+// the frames a failure interrupts are lost. Replicated plans route each frame to one replica (smooth weighted
+// round-robin); the replicas run side by side, each gating its own frames.
 RunResult run_analytic(const SimJob& job);
 
 }  // namespace edgesplit

@@ -12,19 +12,86 @@
 
 namespace edgesplit {
 
+Deployment deploy_plan(const Plan& plan, const Model& model, const Platform& platform) {
+  Deployment d;
+  d.note = plan.note;
+  d.accuracy_source = plan.accuracy_source;
+  auto add = [&](const Plan& p, double share) {
+    d.graphs.push_back(build_task_graph(p, model, platform));
+    d.shares.push_back(share);
+    d.accuracy_top1.push_back(plan_accuracy_top1(p, model));
+    if (d.accuracy_source.empty()) d.accuracy_source = p.accuracy_source;
+  };
+  if (plan.replicas.empty()) {
+    add(plan, 1.0);
+    return d;
+  }
+  validate(plan, model, platform);
+  double total = 0;
+  for (double w : plan.replica_shares) total += w;
+  for (std::size_t k = 0; k < plan.replicas.size(); ++k) add(plan.replicas[k], plan.replica_shares[k] / total);
+  return d;
+}
+
 SimJob make_job(const Scenario& sc, const Plan& plan) {
   SimJob j;
   j.name = sc.name;
   j.key = sc.key;
   j.platform = sc.platform;
-  j.graph = build_task_graph(plan, sc.model, sc.platform);
+  Deployment d = deploy_plan(plan, sc.model, sc.platform);
+  j.graph = d.graphs.front();
+  j.accuracy_top1 = d.accuracy_top1.front();
+  j.accuracy_source = d.accuracy_source;
+  if (!plan.replicas.empty()) {
+    double acc = 0;  // the share-weighted accuracy the stream will see
+    for (std::size_t k = 0; k < d.graphs.size(); ++k) acc += d.shares[k] * d.accuracy_top1[k];
+    j.accuracy_top1 = acc;
+    j.replicas = std::move(d);
+  }
   j.workload = sc.workload;
   j.dynamics = sc.dynamics;
   j.seed = sc.seed;
   j.deadline_s = sc.constraints.deadline_s;
-  j.accuracy_top1 = sc.model.facts.top1;
   j.trace = sc.trace;
   return j;
+}
+
+Platform platform_at(const Platform& platform, const std::vector<DynamicsEvent>& dynamics, double t) {
+  Conditions cond(platform, dynamics);
+  Platform now = platform;
+  now.devices.clear();
+  now.network.cloud_bandwidth_Bps = cond.cloud_bandwidth_Bps(t);
+  const int requester = platform.requester_index();
+  if (requester >= 0) now.requester = platform.devices[static_cast<std::size_t>(requester)].name;  // pinned: the default would move
+  for (std::size_t i = 0; i < platform.devices.size(); ++i) {
+    int d = static_cast<int>(i);
+    if (auto f = cond.failure_time(d); f && *f <= t) {
+      if (d == requester)
+        throw InputError(InputIssue{"", 0, 0, "dynamics",
+                                    fmt::format("the requester '{}' failed at {} s: nothing can be served", platform.devices[i].name, *f)});
+      continue;
+    }
+    Device dev = platform.devices[i];
+    dev.pstate = cond.pstate(d, t);
+    if (dev.attachment == Attachment::WifiStation) dev.wifi_rate_Bps = cond.station_rate_Bps(d, t);
+    now.devices.push_back(std::move(dev));
+  }
+  return now;
+}
+
+TaskGraph reindex_devices(TaskGraph graph, const Platform& from, const Platform& to) {
+  std::vector<int> map(from.devices.size(), -1);
+  for (std::size_t i = 0; i < from.devices.size(); ++i) {
+    map[i] = to.index_of(from.devices[i].name);
+    if (map[i] < 0)
+      throw InputError(InputIssue{"", 0, 0, "plan", fmt::format("device '{}' is not on the platform", from.devices[i].name)});
+  }
+  for (auto& r : graph.roles) r.device = map[static_cast<std::size_t>(r.device)];
+  for (auto& t : graph.transfers) {
+    t.src_device = map[static_cast<std::size_t>(t.src_device)];
+    t.dst_device = map[static_cast<std::size_t>(t.dst_device)];
+  }
+  return graph;
 }
 
 std::vector<double> arrival_times(const Workload& w, std::uint64_t seed) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,23 @@
 #include "sim/scenario/scenario.hpp"
 
 namespace edgesplit {
+
+// What runs the frames of one period of a run: one task graph, or several request-level replicas (a frame runs whole
+// on one of them, by smooth weighted round-robin over the shares), each with the top-1 accuracy of what it runs.
+struct Deployment {
+  std::vector<TaskGraph> graphs;
+  std::vector<double> shares;         // normalised to sum 1
+  std::vector<double> accuracy_top1;  // per graph
+  std::string accuracy_source;
+  std::string note;                   // the planner's one-line note
+};
+
+// The task graph(s) of a plan on a platform: its replicas or itself, with their accuracy (plan_accuracy_top1).
+Deployment deploy_plan(const Plan& plan, const Model& model, const Platform& platform);
+
+// Asked at each dynamics event for what runs from then on, given the platform as it stands (platform_at). Graphs
+// index the platform it is given; the executor maps them onto the full platform by device name.
+using Replanner = std::function<Deployment(const Platform& now, double t_s)>;
 
 struct SimJob {
   std::string name;
@@ -23,10 +41,28 @@ struct SimJob {
   std::uint64_t seed = 1;
   double deadline_s = 0;
   double accuracy_top1 = 0;
+  std::string accuracy_source;  // empty = published (model zoo facts)
   bool trace = false;
+  // Set when the plan is replicated (then `graph` is replicas.graphs[0]); frames are routed among the replicas.
+  std::optional<Deployment> replicas;
+  // Set for adaptive planners when the scenario has dynamics: the run is re-planned at each event (run_adaptive).
+  Replanner replan;
 };
 
-// Builds the TaskGraph of `plan` and packs the scenario's workload, dynamics, seed and deadline.
+// Replicated plans and re-planning run on the analytic executor only (the SimGrid executor fixes one actor set per
+// task graph when its Engine starts); the runner and `simulate` route such jobs there and say so.
+inline bool needs_analytic(const SimJob& job) { return job.replicas.has_value() || (job.replan && !job.dynamics.empty()); }
+
+// The platform as it stands at time t under the dynamics: the station rates, cloud bandwidth and pstates in force at
+// t, and without the devices failed at or before t. Stragglers are not shown (a planner cannot see a transient
+// slowdown coming); they still slow the run.
+Platform platform_at(const Platform& platform, const std::vector<DynamicsEvent>& dynamics, double t);
+
+// A graph built on `from` re-indexed onto `to` (a superset, matched by device name).
+TaskGraph reindex_devices(TaskGraph graph, const Platform& from, const Platform& to);
+
+// Builds the TaskGraph(s) of `plan` (deploy_plan) and packs the scenario's workload, dynamics, seed, deadline and the
+// accuracy of what the plan runs. Does not set `replan` (the planner registry's make_scenario_job does).
 SimJob make_job(const Scenario& scenario, const Plan& plan);
 
 // Arrival time of every frame. Closed: all 0 (executors gate each frame on the previous one); periodic: f / rate;

@@ -98,7 +98,7 @@ RunResult assemble_result(const SimJob& job, const Conditions& cond, ExecutionRe
             "cross-checked to 1e-9 relative" + plugin_check + ")"
           : "simulated (analytic: busy/idle time × profile pstate powers)";
   r.provenance["radio_energy"] = "simulated (airtime at the station's rate × profile radio tx/rx power)";
-  r.provenance["accuracy_top1"] = "published (model zoo facts)";
+  r.provenance["accuracy_top1"] = job.accuracy_source.empty() ? "published (model zoo facts)" : job.accuracy_source;
   return r;
 }
 

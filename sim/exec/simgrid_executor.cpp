@@ -247,9 +247,7 @@ void build_platform(sg4::NetZone* root, ScenarioState* st) {
 
 bool g_engine_used = false;
 
-}  // namespace
-
-std::vector<RunResult> simgrid_run_jobs(const std::vector<const SimJob*>& jobs) {
+std::vector<RunResult> run_supported(const std::vector<const SimJob*>& jobs) {
   if (g_engine_used)
     throw std::logic_error("simgrid_run_jobs: one SimGrid Engine per process; use the fork runner");
   g_engine_used = true;
@@ -331,6 +329,34 @@ std::vector<RunResult> simgrid_run_jobs(const std::vector<const SimJob*>& jobs) 
     r.provenance["latency"] = r.provenance["period"] = "simulated (SimGrid 3.32, CM02 exact recipe, shared Wi-Fi air)";
     results.push_back(std::move(r));
   }
+  return results;
+}
+
+}  // namespace
+
+std::vector<RunResult> simgrid_run_jobs(const std::vector<const SimJob*>& jobs) {
+  // Replicated plans and re-planning at dynamics events are the analytic executor's for now: one SimGrid actor set
+  // per task graph is fixed when the Engine starts.
+  std::vector<const SimJob*> supported;
+  std::vector<RunResult> results(jobs.size());
+  std::vector<std::size_t> where;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    const SimJob& j = *jobs[k];
+    if (needs_analytic(j)) {
+      results[k].scenario = j.name;
+      results[k].key = j.key;
+      results[k].executor = "simgrid";
+      results[k].status = "error";
+      results[k].error = j.replicas ? "a replicated plan runs on the analytic executor only (--executor analytic)"
+                                    : "re-planning at dynamics events runs on the analytic executor only (--executor analytic)";
+      continue;
+    }
+    supported.push_back(jobs[k]);
+    where.push_back(k);
+  }
+  if (supported.empty()) return results;
+  std::vector<RunResult> ran = run_supported(supported);
+  for (std::size_t i = 0; i < ran.size(); ++i) results[where[i]] = std::move(ran[i]);
   return results;
 }
 

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "sim/common/error.hpp"
+#include "sim/model/zoo.hpp"
 #include "sim/plan/geometry.hpp"
 
 namespace edgesplit {
@@ -93,7 +94,9 @@ Stage band_stage(const Model& model, int first, int last, const std::vector<std:
   return s;
 }
 
-void validate(const Plan& plan, const Model& model, const Platform& platform) {
+namespace {
+
+void validate_resolved(const Plan& plan, const Model& model, const Platform& platform) {
   std::vector<InputIssue> issues;
   auto bad = [&](std::string key, std::string msg) { issues.push_back({"", 0, 0, std::move(key), std::move(msg)}); };
   std::vector<std::string> names;
@@ -105,6 +108,36 @@ void validate(const Plan& plan, const Model& model, const Platform& platform) {
   };
   known("plan.source", plan.source);
   known("plan.sink", plan.sink);
+  if (!plan.replicas.empty()) {
+    if (!plan.stages.empty()) bad("plan.stages", "a replicated plan has no stages of its own (each replica has its stages)");
+    if (plan.replica_shares.size() != plan.replicas.size())
+      bad("plan.replica_shares", fmt::format("{} shares for {} replicas", plan.replica_shares.size(), plan.replicas.size()));
+    double total = 0;
+    for (std::size_t k = 0; k < plan.replica_shares.size(); ++k) {
+      double w = plan.replica_shares[k];
+      if (!(w >= 0) || !std::isfinite(w)) bad(fmt::format("plan.replica_shares[{}]", k), fmt::format("must be a finite share >= 0, found {}", w));
+      else total += w;
+    }
+    if (total <= 0) bad("plan.replica_shares", "at least one replica needs a positive share");
+    for (std::size_t k = 0; k < plan.replicas.size(); ++k) {
+      const Plan& r = plan.replicas[k];
+      std::string key = fmt::format("plan.replicas[{}]", k);
+      if (!r.replicas.empty()) {
+        bad(key, "replicas do not nest");
+        continue;
+      }
+      try {
+        validate(r, model, platform);
+      } catch (const InputError& e) {
+        for (InputIssue is : e.issues()) {
+          is.key = key + is.key.substr(std::string("plan").size());
+          issues.push_back(std::move(is));
+        }
+      }
+    }
+    if (!issues.empty()) throw InputError(std::move(issues));
+    return;
+  }
   if (plan.output_bits < 1 || plan.output_bits > 64)
     bad("plan.output_bits", fmt::format("must be 1..64 bits per element, found {}", plan.output_bits));
   if (plan.stages.empty()) bad("plan.stages", "a plan needs at least one stage");
@@ -155,6 +188,39 @@ void validate(const Plan& plan, const Model& model, const Platform& platform) {
   if (!plan.stages.empty() && expect != model.size())
     bad("plan.stages", fmt::format("layers {}..{} are in no stage", expect, model.size() - 1));
   if (!issues.empty()) throw InputError(std::move(issues));
+}
+
+}  // namespace
+
+void validate(const Plan& plan, const Model& model, const Platform& platform) {
+  // Stages index the layers of the model the plan runs (a zoo variant when it names one).
+  if (!plan.model_variant.empty() && plan.replicas.empty()) {
+    validate_resolved(plan, plan_model(plan, model), platform);
+    return;
+  }
+  validate_resolved(plan, model, platform);
+}
+
+Model plan_model(const Plan& plan, const Model& base) {
+  const std::string& v = plan.model_variant;
+  if (v.empty() || v == base.name) return base;
+  std::vector<std::string> names = zoo_names();
+  std::string family_match;
+  for (const auto& z : names) {
+    if (z == v) return zoo_model(z);
+    // A suffix variant: z = family + "_" + v, and the base belongs to the same family.
+    if (z.size() > v.size() + 1 && z.compare(z.size() - v.size(), v.size(), v) == 0 && z[z.size() - v.size() - 1] == '_') {
+      std::string family = z.substr(0, z.size() - v.size() - 1);
+      if (base.name.rfind(family + "_", 0) == 0 || base.name == family) return zoo_model(z);
+    }
+  }
+  throw InputError(InputIssue{"", 0, 0, "plan.model_variant",
+                              fmt::format("no zoo model '{}' nor a variant '{}' of '{}'", v, v, base.name)});
+}
+
+double plan_accuracy_top1(const Plan& plan, const Model& base) {
+  if (plan.accuracy_top1 > 0) return plan.accuracy_top1;
+  return plan.model_variant.empty() ? base.facts.top1 : plan_model(plan, base).facts.top1;
 }
 
 }  // namespace edgesplit

@@ -59,7 +59,22 @@ struct Plan {
   int output_bits = 32;       // bits per element of the result sent to the sink
   Accounting accounting = Accounting::OutputArea;
   std::string note;           // one line from the planner: what it chose and why
+  // Top-1 accuracy of what this plan runs, when the planner changed it (a smaller model variant, quantised
+  // transfers); 0 = the model's published figure. accuracy_source says where the figure comes from.
+  double accuracy_top1 = 0;
+  std::string accuracy_source;
+  // Request-level distribution (AWD): when non-empty, `stages` is empty and each frame runs whole under one replica,
+  // chosen by smooth weighted round-robin over replica_shares (normalised). Replicas are ordinary plans.
+  std::vector<Plan> replicas;
+  std::vector<double> replica_shares;
 };
+
+// The model a plan runs: `base`, or the zoo variant named by plan.model_variant — either a full zoo name
+// ("mobilenet_v1_0.5_128") or a suffix of the base's family ("0.5_128" on mobilenet_v1_1.0_224). Throws InputError
+// (key "plan.model_variant") when no such zoo model exists.
+Model plan_model(const Plan& plan, const Model& base);
+// Top-1 of what the plan runs: plan.accuracy_top1 when set, else the published top-1 of plan_model's result.
+double plan_accuracy_top1(const Plan& plan, const Model& base);
 
 // Row bands of a layer's output, one per fraction, in order; rounding gives each band floor(h·f) rows and hands the
 // remainder one row at a time to the earliest bands. Fractions need not sum to 1 (they are normalised); a zero
@@ -78,7 +93,8 @@ Stage band_stage(const Model& model, int first, int last, const std::vector<std:
 
 // Rejects a plan the executors cannot run, naming the stage/piece and what is wrong: layers not covered exactly once
 // in order, unknown devices, output rows/columns of a stage that no piece computes, one device holding two
-// overlapping pieces of a stage, a ViaHost stage without a known host, bits outside 1..64, an unknown source/sink.
+// overlapping pieces of a stage, a ViaHost stage without a known host, bits outside 1..64, an unknown source/sink;
+// a plan naming a model_variant is checked against that variant; a replicated plan, each replica and its share.
 // Throws InputError (key "plan.stages[i]...").
 void validate(const Plan& plan, const Model& model, const Platform& platform);
 

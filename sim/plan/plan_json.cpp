@@ -7,7 +7,8 @@
 
 namespace edgesplit {
 
-nlohmann::json plan_to_json(const Plan& p, const Model& m) {
+nlohmann::json plan_to_json(const Plan& p, const Model& base) {
+  const Model m = p.replicas.empty() ? plan_model(p, base) : base;  // layer names of the variant the plan runs
   nlohmann::json stages = nlohmann::json::array();
   for (const auto& s : p.stages) {
     nlohmann::json pieces = nlohmann::json::array();
@@ -26,10 +27,21 @@ nlohmann::json plan_to_json(const Plan& p, const Model& m) {
     if (s.split == SplitKind::Tiles) js["grid"] = {s.grid_rows, s.grid_cols};
     stages.push_back(js);
   }
-  return {{"planner", p.planner},   {"model", m.name},          {"model_variant", p.model_variant},
-          {"pipelined", p.pipelined}, {"source", p.source},       {"sink", p.sink},
-          {"output_bits", p.output_bits}, {"accounting", accounting_name(p.accounting)}, {"note", p.note},
-          {"stages", stages}};
+  nlohmann::json j = {{"planner", p.planner},   {"model", m.name},          {"model_variant", p.model_variant},
+                      {"pipelined", p.pipelined}, {"source", p.source},       {"sink", p.sink},
+                      {"output_bits", p.output_bits}, {"accounting", accounting_name(p.accounting)}, {"note", p.note},
+                      {"stages", stages}};
+  if (p.accuracy_top1 > 0) {
+    j["accuracy_top1"] = p.accuracy_top1;
+    j["accuracy_source"] = p.accuracy_source;
+  }
+  if (!p.replicas.empty()) {
+    nlohmann::json reps = nlohmann::json::array();
+    for (const auto& r : p.replicas) reps.push_back(plan_to_json(r, base));
+    j["replicas"] = reps;
+    j["replica_shares"] = p.replica_shares;
+  }
+  return j;
 }
 
 Plan plan_from_json(const nlohmann::json& j) {
@@ -43,6 +55,12 @@ Plan plan_from_json(const nlohmann::json& j) {
     p.output_bits = j.value("output_bits", 32);
     p.accounting = j.value("accounting", "output_area") == "executed" ? Accounting::Executed : Accounting::OutputArea;
     p.note = j.value("note", "");
+    p.accuracy_top1 = j.value("accuracy_top1", 0.0);
+    p.accuracy_source = j.value("accuracy_source", "");
+    if (j.contains("replicas")) {
+      for (const auto& r : j.at("replicas")) p.replicas.push_back(plan_from_json(r));
+      p.replica_shares = j.at("replica_shares").get<std::vector<double>>();
+    }
     for (const auto& js : j.at("stages")) {
       Stage s;
       s.first_layer = js.at("first_layer").get<int>();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "sim/common/error.hpp"
 #include "sim/model/partition_cost.hpp"
 #include "sim/plan/geometry.hpp"
 
@@ -49,8 +50,13 @@ std::int64_t scaled(std::int64_t whole, const Region& r, const Shape& out) {
 
 }  // namespace
 
-TaskGraph build_task_graph(const Plan& plan, const Model& model, const Platform& platform) {
-  validate(plan, model, platform);
+TaskGraph build_task_graph(const Plan& plan, const Model& base, const Platform& platform) {
+  if (!plan.replicas.empty())
+    throw InputError(InputIssue{"", 0, 0, "plan.replicas", "a replicated plan has one task graph per replica (deploy_plan)"});
+  validate(plan, base, platform);
+  // A plan naming a model variant runs that variant's layers.
+  const Model variant = plan.model_variant.empty() ? Model{} : plan_model(plan, base);
+  const Model& model = plan.model_variant.empty() ? base : variant;
   TaskGraph g;
   g.model = model.name;
   g.pipelined = plan.pipelined;

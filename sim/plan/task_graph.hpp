@@ -64,7 +64,8 @@ struct TaskGraph {
 // Builds the graph of one frame: validates the plan, back-propagates each piece's region through its stage
 // (PICO eq. 3 / DistrEdge VSL eq. 1, padding-aware), charges MACs per the plan's accounting (PICO eq. 2/4 under
 // OutputArea), times each layer with the device's profile (layer_time_s), and sizes every transfer exactly: each
-// consumer receives the cells of each producer tensor it needs from the first piece that holds them.
+// consumer receives the cells of each producer tensor it needs from the first piece that holds them. `model` is the
+// scenario's model; a plan naming a model_variant runs that variant (plan_model). A replicated plan is refused.
 TaskGraph build_task_graph(const Plan& plan, const Model& model, const Platform& platform);
 
 }  // namespace edgesplit

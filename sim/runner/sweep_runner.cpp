@@ -128,7 +128,7 @@ struct Counts {
 std::string status_of(const nlohmann::json& line) { return line.at("result").value("status", "error"); }
 
 // The child's work on one batch: resolve, plan and simulate each point, reporting each as it finishes.
-void run_batch(const SweepExpansion& sweep, const PlanFn& plan_fn, const RunOptions& opt,
+void run_batch(const SweepExpansion& sweep, const PlanFn& plan_fn, const JobFn& make, const RunOptions& opt,
                const std::vector<std::size_t>& items, const ReportFn& report) {
   struct Pending {
     std::size_t index;
@@ -153,7 +153,7 @@ void run_batch(const SweepExpansion& sweep, const PlanFn& plan_fn, const RunOpti
     try {
       Plan plan = plan_fn(s);
       double plan_s = seconds_since(t0);
-      SimJob job = make_job(s, plan);
+      SimJob job = make(s, plan);
       job.trace = opt.traces;
       jobs.push_back({i, std::move(pt), plan.planner, std::move(job), plan_s, t0});
     } catch (const std::exception& e) {
@@ -171,10 +171,17 @@ void run_batch(const SweepExpansion& sweep, const PlanFn& plan_fn, const RunOpti
   if (opt.executor == "analytic") {
     for (auto& p : jobs) finish(p, run_analytic(p.job));
   } else {
+    // Replicated and re-planned runs go to the analytic executor (their rows say so in the executor column).
     std::vector<const SimJob*> ptrs;
-    for (const auto& p : jobs) ptrs.push_back(&p.job);
+    std::vector<std::size_t> where;
+    for (std::size_t k = 0; k < jobs.size(); ++k)
+      if (needs_analytic(jobs[k].job)) finish(jobs[k], run_analytic(jobs[k].job));
+      else {
+        ptrs.push_back(&jobs[k].job);
+        where.push_back(k);
+      }
     std::vector<RunResult> results = ptrs.empty() ? std::vector<RunResult>{} : simgrid_run_jobs(ptrs);
-    for (std::size_t k = 0; k < jobs.size(); ++k) finish(jobs[k], std::move(results[k]));
+    for (std::size_t k = 0; k < where.size(); ++k) finish(jobs[where[k]], std::move(results[k]));
   }
 }
 
@@ -276,7 +283,7 @@ MergeSummary merge_results(const std::string& out_dir) {
 }
 
 RunSummary run_sweep(const std::string& sweep_path, const std::vector<PlannerInfo>& planners, const PlanFn& plan_fn,
-                     const RunOptions& opt_in) {
+                     const RunOptions& opt_in, const JobFn& make) {
   auto t0 = Clock::now();
   RunOptions opt = opt_in;
   if (opt.shards < 1 || opt.shard < 0 || opt.shard >= opt.shards)
@@ -358,7 +365,7 @@ RunSummary run_sweep(const std::string& sweep_path, const std::vector<PlannerInf
   ForkPoolOptions pool{opt.workers, opt.batch_size, opt.timeout_s};
   run_fork_pool(
       todo, pool, [&](const std::vector<std::size_t>& items, const ReportFn& report) {
-        run_batch(sweep, plan_fn, opt, items, report);
+        run_batch(sweep, plan_fn, make, opt, items, report);
       },
       [&](std::size_t, const std::string& payload) {
         append(payload);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/common/options.hpp"
+#include "sim/exec/job.hpp"
 #include "sim/plan/plan.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -19,6 +20,9 @@ namespace edgesplit {
 
 // How a scenario becomes a plan (the CLI passes the planner registry's plan_scenario; the runner knows no planner).
 using PlanFn = std::function<Plan(const Scenario&)>;
+// How a scenario and its plan become what the executor runs (the registry's make_scenario_job: make_job plus
+// re-planning for adaptive planners).
+using JobFn = std::function<SimJob(const Scenario&, const Plan&)>;
 
 struct RunOptions {
   std::string out_dir;       // default: results/<sweep name>
@@ -48,7 +52,7 @@ struct RunSummary {
 };
 
 RunSummary run_sweep(const std::string& sweep_path, const std::vector<PlannerInfo>& planners, const PlanFn& plan,
-                     const RunOptions& options);
+                     const RunOptions& options, const JobFn& make = make_job);
 
 struct MergeSummary {
   std::size_t total = 0, present = 0;
