@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# AWD (Taufique et al., ASP-DAC'24) on its testbed, Odroid XU4 + Raspberry Pi 4 + Jetson Nano (calibrated profiles,
+# 100 Mbps Wi-Fi, frames at the Pi 4): accuracy and throughput of AWD against partition-only, equal-split and
+# accuracy-only baselines and against model-splitting planners, beside the paper's +41.52 % performance / +5.2 %
+# accuracy. fps and top-1 are simulated (analytic executor; top-1 = published figures weighted by frames served);
+# planning times are measured on this host.
+# Build first (scripts/setup.sh); BUILD_DIR selects the tree, EXECUTOR the executor (analytic | simgrid).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${BUILD_DIR:-build}"
+executor="${EXECUTOR:-analytic}"
+bin="$build/edgesplit"
+[ -x "$bin" ] || { echo "bench_awd: $bin not built (run scripts/setup.sh)"; exit 1; }
+echo "bench_awd: $(nproc) cores on $(hostname), commit $(git rev-parse --short HEAD), executor $executor"
+
+echo "== the planner's own predictions (cost table from the analytic executor; plan_ms measured) =="
+"$build/tests/test_planners" "edgesplit::awd bench*" | grep -v -e '^Filters' -e '^===' -e '^test cases' -e '^assertions' -e '^$'
+
+echo "== simulated sweeps =="
+for s in accuracy throughput model_split; do
+  "$bin" run "scenarios/paper/awd/sweep_$s.yaml" -j 2 --executor "$executor" -q --out "results/awd_$s"
+done
+echo "== model-splitting planners, MobileNet-V1 1.0/224 (70.9 % top-1), 8-bit transfers (simulated capacity) =="
+/usr/bin/python3 - <<'PY'
+import csv
+for r in csv.DictReader(open("results/awd_model_split/runs.csv")):
+    print(f"{r['planner.name']:<12} {float(r['throughput_fps']):8.2f} fps  top-1 {float(r['accuracy_top1']):.1f} %")
+PY
+/usr/bin/python3 scripts/plot_awd.py results/awd_accuracy/runs.csv results/awd_throughput/runs.csv results/awd_figures
