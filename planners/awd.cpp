@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "planners/registry.hpp"
 #include "sim/common/error.hpp"
 #include "sim/exec/analytic.hpp"
 #include "sim/model/zoo.hpp"
@@ -264,7 +265,8 @@ PlannerInfo awd_info() {
         std::nullopt, std::nullopt, {"best_effort", "error"}},
        {"include_cloud", "bool", false, "the cloud host may serve frames too", std::nullopt, std::nullopt, {}},
        {"input_bits", "int", 8, "bits per element of the frame sent to a node (8: camera RGB)", 1.0, 64.0, {}},
-       {"output_bits", "int", 32, "bits per element of the result returned to the requester", 1.0, 64.0, {}}}};
+       {"output_bits", "int", 32, "bits per element of the result returned to the requester", 1.0, 64.0, {}}},
+      /*adaptive=*/true};
 }
 
 }  // namespace
@@ -326,6 +328,7 @@ Distribution distribute(const PlanningInput& in) {
     if (m < 0) continue;
     const Model& model = variants[static_cast<std::size_t>(m)];
     Plan p = replica_plan(model, out.table.nodes[i], args);
+    if (model.name == in.model.name) p.model_variant.clear();  // the scenario's own model (perhaps not a zoo one)
     out.replicas.push_back(std::move(p));
     out.shares.push_back(out.choice.share[i]);
     parts += fmt::format("{}{} {} {:.3f}", parts.empty() ? "" : ", ", out.table.nodes[i], model.name, out.choice.share[i]);
@@ -336,4 +339,32 @@ Distribution distribute(const PlanningInput& in) {
   return out;
 }
 
+namespace {
+
+class AwdPlanner : public Planner {
+ public:
+  Plan plan(const PlanningInput& in) const override {
+    Distribution d = distribute(in);
+    Plan p;
+    p.planner = "awd";
+    p.source = p.sink = d.replicas.front().source;
+    p.replicas = std::move(d.replicas);
+    p.replica_shares = std::move(d.shares);
+    // Each replica's accuracy is its variant's published top-1 (plan_accuracy_top1); the stream's is their mean
+    // weighted by the shares, which the executor measures over the frames each replica served.
+    p.accuracy_top1 = d.choice.accuracy_top1;
+    p.accuracy_source = "share-weighted published top-1 of the replicas' model variants (zoo facts)";
+    p.note = d.note;
+    return p;
+  }
+};
+
+}  // namespace
+
 }  // namespace edgesplit::awd
+
+namespace edgesplit {
+
+PlannerEntry awd_entry() { return {awd::awd_info(), [] { return std::make_unique<awd::AwdPlanner>(); }}; }
+
+}  // namespace edgesplit

@@ -18,6 +18,7 @@ echo "== the planner's own predictions (cost table from the analytic executor; p
 
 echo "== simulated sweeps =="
 for s in accuracy throughput model_split; do
+  rm -rf "results/awd_$s"  # a fresh run each time (the runner refuses to mix with an earlier one)
   "$bin" run "scenarios/paper/awd/sweep_$s.yaml" -j 2 --executor "$executor" -q --out "results/awd_$s"
 done
 echo "== model-splitting planners, MobileNet-V1 1.0/224 (70.9 % top-1), 8-bit transfers (simulated capacity) =="
