@@ -28,3 +28,13 @@ for r in csv.DictReader(open("results/awd_model_split/runs.csv")):
     print(f"{r['planner.name']:<12} {float(r['throughput_fps']):8.2f} fps  top-1 {float(r['accuracy_top1']):.1f} %")
 PY
 /usr/bin/python3 scripts/plot_awd.py results/awd_accuracy/runs.csv results/awd_throughput/runs.csv results/awd_figures
+
+echo "== adaptation: 40 frames/s, the Nano fails at 2 s, the XU4 drops to 1 GHz at 4 s (simulated) =="
+"$bin" plan scenarios/paper/awd/nano_failure.yaml | grep -m1 -i "note" || true
+"$bin" simulate scenarios/paper/awd/nano_failure.yaml --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print(f"status {r[\"status\"]}: {r[\"frames_completed\"]} frames completed, {r[\"frames_failed\"]} lost, "
+      f"{r[\"throughput_fps\"]:.2f} fps, top-1 {r[\"accuracy_top1\"]:.2f} % over the run")
+for epoch in r["provenance"]["replanning"].split(": ", 1)[1].split("; t="):
+    print("  t=" + epoch if not epoch.startswith("t=") else "  " + epoch)'

@@ -9,6 +9,8 @@
 #include <random>
 
 #include "planners/awd.hpp"
+#include "planners/registry.hpp"
+#include "sim/exec/analytic.hpp"
 #include "sim/common/error.hpp"
 #include "sim/model/zoo.hpp"
 #include "sim/scenario/platform_io.hpp"
@@ -410,4 +412,35 @@ TEST_CASE("edgesplit::awd bench: Odroid XU4 + Pi 4 + Jetson Nano against partiti
       fmt::print("{:>6.0f} {:<15} {:>4} {:>9.2f} {:>8.2f} {:>8.2f}  {}\n", floor, row.name,
                  d.choice.feasible ? "yes" : "no", d.choice.throughput_fps, d.choice.accuracy_top1, ms, describe(d));
     }
+}
+
+TEST_CASE("edgesplit::awd: re-planned at a failure by the runner, the stream continues on the boards left",
+          "[planners]") {
+  // two_boards(), 10 fps required and offered (periodic, 40 frames over 3.9 s). Before 2.05 s: the small model on A
+  // (shares ≈ 0.65) and the big one on B (≈ 0.35), as in the distribute test. B fails at 2.05 s: the runner asks the
+  // planner again on the platform without B, which leaves A alone with the small model (13.0 fps >= 10, 59.1 %).
+  Scenario sc;
+  sc.name = "awd_failure";
+  sc.model = zoo_model("mobilenet_v1_1.0_224");
+  sc.platform = two_boards();
+  sc.planner = "awd";
+  sc.planner_options = {{"variants", "mobilenet_v1_1.0_224, mobilenet_v1_0.5_160"}, {"required_fps", 10.0}};
+  sc.workload = {40, Arrival::Periodic, 10.0};
+  sc.objective = Objective::Accuracy;
+  sc.dynamics.push_back({DynamicsEvent::Kind::Failure, 2.05, "B", 0, "", 0});
+  Plan first = plan_scenario(sc);
+  REQUIRE(first.replicas.size() == 2);
+  RunResult r = run_analytic(make_scenario_job(sc, first));
+  INFO(r.provenance["replanning"]);
+  CHECK_THAT(r.provenance["replanning"], Catch::Contains("t=2.05 s: awd joint: A mobilenet_v1_0.5_160 1.000;"));
+  // Only a frame in flight on B at 2.05 s can be lost (B takes 0.142 s a frame); every other frame completes.
+  CHECK(r.frames_failed <= 1);
+  CHECK(r.frames_completed + r.frames_failed == 40);
+  // After the switch A serves every frame alone, 0.077 s each, within the 0.1 s between arrivals: no queue.
+  const double small_on_a_s = work_ops(zoo_model("mobilenet_v1_0.5_160")) / 1e9;
+  for (const auto& f : r.frames)
+    if (f.ok && f.arrival_s > 2.2) CHECK(f.completion_s - f.arrival_s == Approx(small_on_a_s).epsilon(1e-3));
+  // Accuracy of the run: between the small model alone and the first deployment's mix.
+  CHECK(r.accuracy_top1 > 59.1);
+  CHECK(r.accuracy_top1 < first.accuracy_top1);
 }
