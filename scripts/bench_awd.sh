@@ -27,14 +27,22 @@ import csv
 for r in csv.DictReader(open("results/awd_model_split/runs.csv")):
     print(f"{r['planner.name']:<12} {float(r['throughput_fps']):8.2f} fps  top-1 {float(r['accuracy_top1']):.1f} %")
 PY
-/usr/bin/python3 scripts/plot_awd.py results/awd_accuracy/runs.csv results/awd_throughput/runs.csv results/awd_figures
+mkdir -p results/paper/awd  # curated: the summary and the figure are kept in git
+{
+  echo "# AWD on Odroid XU4 + Pi 4 + Jetson Nano — scripts/bench_awd.sh, commit $(git rev-parse --short HEAD), executor $executor"
+  echo
+  /usr/bin/python3 scripts/plot_awd.py results/awd_accuracy/runs.csv results/awd_throughput/runs.csv results/paper/awd
+} | tee results/paper/awd/summary.md
 
 echo "== adaptation: 40 frames/s, the Nano fails at 2 s, the XU4 drops to 1 GHz at 4 s (simulated) =="
-"$bin" plan scenarios/paper/awd/nano_failure.yaml | grep -m1 -i "note" || true
-"$bin" simulate scenarios/paper/awd/nano_failure.yaml --json 2>/dev/null | /usr/bin/python3 -c '
-import json, sys
-r = json.load(sys.stdin)
-print(f"status {r[\"status\"]}: {r[\"frames_completed\"]} frames completed, {r[\"frames_failed\"]} lost, "
-      f"{r[\"throughput_fps\"]:.2f} fps, top-1 {r[\"accuracy_top1\"]:.2f} % over the run")
+"$bin" simulate scenarios/paper/awd/nano_failure.yaml --json 2>/dev/null > results/awd_nano_failure.json
+"$bin" plan scenarios/paper/awd/nano_failure.yaml | sed -n 2p > results/awd_nano_failure.note  # the plan's note
+/usr/bin/python3 - <<'PY'
+import json
+r = json.load(open("results/awd_nano_failure.json"))
+print(f"status {r['status']}: {r['frames_completed']} frames completed, {r['frames_failed']} lost, "
+      f"{r['throughput_fps']:.2f} fps, top-1 {r['accuracy_top1']:.2f} % over the run")
+print("  t=0 s: " + open("results/awd_nano_failure.note").read().strip())
 for epoch in r["provenance"]["replanning"].split(": ", 1)[1].split("; t="):
-    print("  t=" + epoch if not epoch.startswith("t=") else "  " + epoch)'
+    print("  " + (epoch if epoch.startswith("t=") else "t=" + epoch))
+PY
