@@ -15,6 +15,7 @@
 #include <fstream>
 #include <random>
 #include <dlfcn.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include "planners/pico.hpp"
@@ -239,11 +240,61 @@ struct CriticImpl : torch::nn::Module {
 };
 TORCH_MODULE(Critic);
 
-void soft_update(torch::nn::Module& target, const torch::nn::Module& source, double tau) {
+// One network's parameters and gradients as two flat buffers (each parameter and its .grad are views into them), so
+// that Adam, the soft target update and zeroing the gradients are a handful of tensor operations per network
+// instead of a handful per parameter. Measured on VGG-16 × 4 devices: the per-parameter loops of torch::optim::Adam
+// and of a per-tensor soft update were a fifth of the training time (profile: docs/planners.md, "DistrEdge").
+struct FlatParams {
+  torch::Tensor data, grad, m, v, denom;  // parameters, gradients, Adam's first and second moments, scratch
+  std::vector<torch::Tensor> params;
+  long step = 0;
+
+  explicit FlatParams(torch::nn::Module& net, bool with_grad) {
+    torch::NoGradGuard no_grad;
+    params = net.parameters();
+    long n = 0;
+    for (const auto& p : params) n += p.numel();
+    data = torch::empty({n}, torch::kFloat32);
+    if (with_grad) {
+      grad = torch::zeros({n}, torch::kFloat32);
+      m = torch::zeros({n}, torch::kFloat32);
+      v = torch::zeros({n}, torch::kFloat32);
+      denom = torch::empty({n}, torch::kFloat32);
+    }
+    long off = 0;
+    for (auto& p : params) {
+      long k = p.numel();
+      auto view = data.narrow(0, off, k).view(p.sizes());
+      view.copy_(p);
+      p.set_data(view);
+      // Autograd accumulates into a defined .grad in place (no grad mode during backward), i.e. into `grad`.
+      if (with_grad) p.mutable_grad() = grad.narrow(0, off, k).view(p.sizes());
+      off += k;
+    }
+  }
+
+  void requires_grad(bool on) {
+    for (auto& p : params) p.requires_grad_(on);
+  }
+
+  // Adam (Kingma & Ba) exactly as torch::optim::Adam with its defaults (β = 0.9, 0.999, ε = 1e-8, no weight decay).
+  void adam_step(double lr) {
+    torch::NoGradGuard no_grad;
+    constexpr double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    ++step;
+    double bc1 = 1 - std::pow(b1, static_cast<double>(step)), bc2 = 1 - std::pow(b2, static_cast<double>(step));
+    m.mul_(b1).add_(grad, 1 - b1);
+    v.mul_(b2).addcmul_(grad, grad, 1 - b2);
+    torch::sqrt_out(denom, v);
+    denom.div_(std::sqrt(bc2)).add_(eps);  // (√v / √bc2) + ε, in a kept buffer
+    data.addcdiv_(m, denom, -lr / bc1);
+  }
+};
+
+// θ' ← τθ + (1 − τ)θ' (Lillicrap et al.).
+void soft_update(FlatParams& target, const FlatParams& source, double tau) {
   torch::NoGradGuard no_grad;
-  auto t = target.parameters();
-  auto s = source.parameters();
-  for (std::size_t i = 0; i < t.size(); ++i) t[i].mul_(1 - tau).add_(s[i], tau);
+  target.data.mul_(1 - tau).add_(source.data, tau);
 }
 
 // The environment: layer-volumes, providers, the transition of §4.5 (Reconstruction) for the state, and the plan
@@ -256,7 +307,7 @@ struct Env {
   int tail = -1;            // first unit of the FC tail
   std::vector<int> providers;
   int requester = 0;
-  double t_ref = 1;         // time scale: the whole model on the fastest provider (state and reward normaliser)
+  double t_ref = 1;         // time scale of state and reward: the best single-provider latency (see osds)
   int max_rows = 1, max_channels = 1, max_kernel = 1, max_stride = 1;
 
   int n_lv() const { return static_cast<int>(starts.size()); }
@@ -374,9 +425,16 @@ Plan decision_plan(const Model& m, const Platform& p, const std::vector<Unit>& u
   return plan;
 }
 
+std::vector<int> providers(const Platform& p, bool requester_provides) {
+  std::vector<int> all = pico::pico_devices(p), v;
+  for (int d : all)
+    if (requester_provides || d != p.requester_index()) v.push_back(d);
+  return v.empty() ? all : v;
+}
+
 OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& units, const std::vector<int>& lcpss_starts,
                 const OsdsOptions& opt, const Evaluator& evaluator) {
-  Env env{m, p, units, {}, -1, pico::pico_devices(p), p.requester_index()};
+  Env env{m, p, units, {}, -1, providers(p, opt.requester_provides), p.requester_index()};
   for (std::size_t u = 0; u < units.size(); ++u)
     if (units[u].vector) {
       env.tail = static_cast<int>(u);
@@ -386,16 +444,6 @@ OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& unit
     if (env.tail < 0 || s < env.tail) env.starts.push_back(s);
   if (env.starts.empty() || env.providers.empty())
     throw InputError(InputIssue{"", 0, 0, "model", "planner 'distredge' needs a spatial layer and a Wi-Fi station"});
-  // Time scale: the whole model on the fastest provider (linear profile model).
-  env.t_ref = pico::kInf;
-  for (int d : env.providers) {
-    double t = 0;
-    const Device& dev = p.devices[ix(d)];
-    for (int l = 1; l < m.size(); ++l)
-      t += layer_time_s(dev.profile, dev.pstate, m.name, m.layers[ix(l)], m.layers[ix(l)].out.h,
-                        static_cast<double>(layer_macs(m.layers[ix(l)]) + layer_other_ops(m.layers[ix(l)])));
-    env.t_ref = std::min(env.t_ref, t);
-  }
   for (const Layer& l : m.layers) {
     env.max_rows = std::max(env.max_rows, l.out.h);
     env.max_channels = std::max(env.max_channels, l.out.c);
@@ -419,6 +467,24 @@ OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& unit
     res.first_latency_s = res.best_latency_s = latency_of(res.cuts);
     return res;
   }
+  // Reconstruction (the paper states r_L = 1/T and the raw T^{l−1} in the state; their scale is not given): both are
+  // divided by one time scale, the evaluator's latency of the best single-provider decision (every row of every
+  // volume on one provider, the image sent to it: DistrEdge's "Offload"). A constant factor does not change which
+  // decision is best, but it keeps the state near [0, 1] and the reward near 1, where the paper's learning rates work.
+  // (The scale was once the compute time alone; with the image upload dominating, states reached 10–1000 and
+  // rewards 1e-3, and the agent barely learned.)
+  env.t_ref = pico::kInf;
+  for (int k = 0; k < D; ++k) {
+    std::vector<int> all_on_k;  // cuts x_i = 0 for i < k, H for i ≥ k: provider k gets [0, H)
+    std::vector<std::vector<int>> cuts_k;
+    for (int l = 0; l < L; ++l) {
+      int H = units[ix(env.last_unit(l))].rows;
+      std::vector<int> c;
+      for (int i = 0; i + 1 < D; ++i) c.push_back(i < k ? 0 : H);
+      cuts_k.push_back(c);
+    }
+    env.t_ref = std::min(env.t_ref, latency_of(cuts_k));
+  }
 
   torch::manual_seed(opt.seed);
   torch::set_num_threads(1);
@@ -437,6 +503,20 @@ OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& unit
       if (set && n > 0) set(n);
     }
   } restore{set_blas, blas_threads};
+  // Every update allocates and frees the same tensors (activations of 64 × 400 floats, weight gradients up to 320 kB);
+  // with glibc's defaults the freed heap top is trimmed and large blocks are unmapped each time, and the next update
+  // page-faults them back in (measured: a fifth of the training time in the kernel). Keep the memory while training;
+  // the defaults (128 KiB each) are set again afterwards.
+  struct MallocKeep {
+    MallocKeep() {
+      mallopt(M_TRIM_THRESHOLD, 256 << 20);
+      mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    }
+    ~MallocKeep() {
+      mallopt(M_TRIM_THRESHOLD, 128 << 10);
+      mallopt(M_MMAP_THRESHOLD, 128 << 10);
+    }
+  } malloc_keep;
   std::mt19937_64 rng(opt.seed);
   std::uniform_real_distribution<double> coin(0, 1);
   double sigma2 = opt.sigma2 >= 0 ? opt.sigma2 : std::clamp(0.1 + 0.9 * (D - 4) / 12.0, 0.1, 1.0);  // §4.5: 0.1 @4, 1 @16
@@ -445,10 +525,9 @@ OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& unit
   const int sd = env.state_dim(), ad = D - 1;
   Actor actor(sd, ad), actor_t(sd, ad);
   Critic critic(sd, ad), critic_t(sd, ad);
-  soft_update(*actor_t, *actor, 1.0);
-  soft_update(*critic_t, *critic, 1.0);
-  torch::optim::Adam actor_opt(actor->parameters(), torch::optim::AdamOptions(opt.lr_actor));
-  torch::optim::Adam critic_opt(critic->parameters(), torch::optim::AdamOptions(opt.lr_critic));
+  FlatParams actor_p(*actor, true), critic_p(*critic, true), actor_tp(*actor_t, false), critic_tp(*critic_t, false);
+  soft_update(actor_tp, actor_p, 1.0);
+  soft_update(critic_tp, critic_p, 1.0);
 
   // Replay: (s, ã, r, s', done) flattened; the raw actor output ã is stored, not the mapped cuts (Alg. 2).
   const std::size_t row = ix(sd + ad + 1 + sd + 1);
@@ -456,31 +535,34 @@ OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& unit
   std::size_t stored = 0, cap = ix(std::max(opt.replay, opt.batch));
   replay.reserve(std::min<std::size_t>(cap, 4096) * row);
 
+  // One DDPG update (Lillicrap et al., Alg. 1) on a minibatch of N_b transitions. The minibatch buffer is reused.
+  std::vector<float> batch(ix(opt.batch) * row);
+  auto bt = torch::from_blob(batch.data(), {opt.batch, static_cast<long>(row)}, torch::kFloat32);
+  auto S = bt.narrow(1, 0, sd), A = bt.narrow(1, sd, ad), R = bt.narrow(1, sd + ad, 1),
+       S2 = bt.narrow(1, sd + ad + 1, sd), done = bt.narrow(1, 2 * sd + ad + 1, 1);
   auto update = [&] {
     std::uniform_int_distribution<std::size_t> pick(0, stored - 1);
-    std::vector<float> batch(ix(opt.batch) * row);
     for (int b = 0; b < opt.batch; ++b) {
       std::size_t k = pick(rng);
       std::copy_n(replay.begin() + static_cast<std::ptrdiff_t>(k * row), row, batch.begin() + static_cast<std::ptrdiff_t>(ix(b) * row));
     }
-    auto t = torch::from_blob(batch.data(), {opt.batch, static_cast<long>(row)}, torch::kFloat32);
-    auto S = t.narrow(1, 0, sd), A = t.narrow(1, sd, ad), R = t.narrow(1, sd + ad, 1),
-         S2 = t.narrow(1, sd + ad + 1, sd), done = t.narrow(1, 2 * sd + ad + 1, 1);
     torch::Tensor y;
     {
       torch::NoGradGuard no_grad;
       y = R + opt.gamma * (1 - done) * critic_t->forward(S2, actor_t->forward(S2));  // y = r + γ Q'(s', μ'(s'))
     }
-    critic_opt.zero_grad();
-    auto critic_loss = torch::mse_loss(critic->forward(S, A), y);
-    critic_loss.backward();
-    critic_opt.step();
-    actor_opt.zero_grad();
-    auto actor_loss = -critic->forward(S, actor->forward(S)).mean();  // deterministic policy gradient
-    actor_loss.backward();
-    actor_opt.step();
-    soft_update(*actor_t, *actor, opt.tau);
-    soft_update(*critic_t, *critic, opt.tau);
+    critic_p.grad.zero_();
+    torch::mse_loss(critic->forward(S, A), y).backward();
+    critic_p.adam_step(opt.lr_critic);
+    // Deterministic policy gradient through the critic: the critic's own weight gradients are not needed here, so
+    // its parameters stop requiring grad (their gemms are skipped; the paper's update is unchanged).
+    actor_p.grad.zero_();
+    critic_p.requires_grad(false);
+    (-critic->forward(S, actor->forward(S)).mean()).backward();
+    critic_p.requires_grad(true);
+    actor_p.adam_step(opt.lr_actor);
+    soft_update(actor_tp, actor_p, opt.tau);
+    soft_update(critic_tp, critic_p, opt.tau);
   };
 
   res.best_latency_s = pico::kInf;
@@ -494,7 +576,7 @@ OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& unit
       states[ix(l)] = env.state(t, l);
       std::vector<float> a(ix(ad));
       {
-        torch::NoGradGuard no_grad;
+        c10::InferenceMode acting;  // no autograd bookkeeping for the action
         auto out = actor->forward(torch::from_blob(states[ix(l)].data(), {1, sd}, torch::kFloat32));
         std::copy_n(out.data_ptr<float>(), ad, a.begin());
       }
@@ -506,7 +588,7 @@ OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& unit
       prev_bands = bands;
     }
     states[ix(L)] = env.state(t, L);
-    double T = latency_of(cuts);  // the analytic executor's end-to-end latency of this decision
+    double T = latency_of(cuts);
     if (ep == 0) res.first_latency_s = T;
     if (T < res.best_latency_s) {  // keep the best-ever R_s
       res.best_latency_s = T;
@@ -533,7 +615,7 @@ OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& unit
     for (int l = 0; l < L; ++l) {
       auto s = env.state(t, l);
       std::vector<float> a(ix(ad));
-      torch::NoGradGuard no_grad;
+      c10::InferenceMode acting;
       auto out = actor->forward(torch::from_blob(s.data(), {1, sd}, torch::kFloat32));
       std::copy_n(out.data_ptr<float>(), ad, a.begin());
       cuts[ix(l)] = env.map_action(a, l);
@@ -564,6 +646,8 @@ PlannerInfo distredge_info() {
            {"lr_critic", "double", 1e-3, "critic learning rate", 0.0, {}, {}},
            {"tau", "double", 0.005, "target-network update rate (not given by the paper)", 0.0, 1.0, {}},
            {"replay", "int", 100000, "replay buffer capacity (not given by the paper)", 1.0, {}, {}},
+           {"requester_provides", "bool", true,
+            "the requester is also a provider (false: the paper's phone, which only sends the image, §4.2)", {}, {}, {}},
            {"cache", "bool", true, "reuse / store the trained decision and policy under cache_dir", {}, {}, {}},
            {"cache_dir", "string", "", "policy cache; empty: $EDGESPLIT_CACHE, else ~/.cache/edgesplit", {}, {}, {}}}};
 }
@@ -633,7 +717,8 @@ class DistrEdgePlanner : public Planner {
       LcpssOptions lo;
       lo.alpha = option_or<double>(in, info, "alpha");
       lo.random_splits = option_or<int>(in, info, "random_splits");
-      lo.providers = static_cast<int>(pico::pico_devices(in.platform).size());
+      bool requester_provides = option_or<bool>(in, info, "requester_provides");
+      lo.providers = static_cast<int>(providers(in.platform, requester_provides).size());
       lo.seed = in.seed;
       std::vector<int> starts = lcpss(in.model, units, lo);
       OsdsOptions oo;
@@ -647,6 +732,7 @@ class DistrEdgePlanner : public Planner {
       oo.tau = option_or<double>(in, info, "tau");
       oo.replay = option_or<int>(in, info, "replay");
       oo.seed = in.seed;
+      oo.requester_provides = requester_provides;
       std::string tmp_tag = fmt::format(".tmp.{}", ::getpid());
       if (use_cache) {
         std::filesystem::create_directories(dir);

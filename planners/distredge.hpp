@@ -61,6 +61,9 @@ struct OsdsOptions {
   int replay = 100000;        // replay capacity (not given)
   std::uint64_t seed = 1;
   std::string policy_file;    // when set, the trained actor is saved there (torch::save)
+  // §4.2: the requester (a phone) only sends the pre-split image and receives the result; the providers compute.
+  // true lets the requester also be a provider (our platforms' requesters are often capable devices).
+  bool requester_provides = true;
 };
 
 struct OsdsResult {
@@ -73,6 +76,9 @@ struct OsdsResult {
   double final_latency_s = 0;             // of the trained actor's own decision (no exploration) after training
   int best_episode = 0;
 };
+
+// The providers (|D|): the Wi-Fi stations, without the requester unless `requester_provides` (or it is the only one).
+std::vector<int> providers(const Platform& platform, bool requester_provides);
 
 // Trains the DDPG agent over the layer-volumes that LC-PSS found (`lcpss_starts`) on the platform's Wi-Fi stations,
 // rewarding 1/T with T the evaluator's latency of the whole plan; returns the best-ever decision.

@@ -280,4 +280,22 @@ TEST_CASE("edgesplit::pico bench: planning time and the 1-8 device table", "[.be
     fmt::print("{:>2} {:>12.3f} {:>12.3f} {:>12.3f} {:>12.3f} {:>12.3f} {:>12} {:>10.2f}\n", n, c.period_s,
                c.latency_s, fc.latency_s, ev.period_s, ev.latency_s, shape, ms);
   }
+  // PICO against the fused (one frame at a time) baselines the paper compares with, all under the analytic executor:
+  // a non-pipelined plan's period is its latency (the next frame starts when the previous one is done).
+  fmt::print("\n# Period / latency (s) under the analytic executor, same testbed (simulated): PICO vs fused baselines\n");
+  const std::vector<std::string> names{"pico", "aofl", "deepthings", "deeperthings", "even", "local"};
+  fmt::print("{:>2}", "n");
+  for (const auto& name : names) fmt::print(" {:>13}_T {:>11}_lat", name, name);
+  fmt::print("\n");
+  for (int n = 1; n <= 8; ++n) {
+    Platform p = pico_testbed(n);
+    fmt::print("{:>2}", n);
+    for (const auto& name : names) {
+      Plan plan = run_planner(name, vgg, p);
+      Evaluation ev = evaluate(build_task_graph(plan, vgg, p), p);
+      double period = plan.pipelined ? ev.period_s : ev.latency_s;
+      fmt::print(" {:>15.3f} {:>15.3f}", period, ev.latency_s);
+    }
+    fmt::print("\n");
+  }
 }
