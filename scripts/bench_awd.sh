@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # AWD (Taufique et al., ASP-DAC'24) on its testbed, Odroid XU4 + Raspberry Pi 4 + Jetson Nano (calibrated profiles,
-# 100 Mbps Wi-Fi, frames at the Pi 4): accuracy and throughput of AWD against partition-only, equal-split and
+# a gigabit switch and a shared 100 Mbps Wi-Fi AP, frames at the Pi 4): accuracy and throughput of AWD against partition-only, equal-split and
 # accuracy-only baselines and against model-splitting planners, beside the paper's +41.52 % performance / +5.2 %
 # accuracy. fps and top-1 are simulated (analytic executor; top-1 = published figures weighted by frames served);
 # planning times are measured on this host.
@@ -21,17 +21,12 @@ for s in accuracy throughput model_split; do
   rm -rf "results/awd_$s"  # a fresh run each time (the runner refuses to mix with an earlier one)
   "$bin" run "scenarios/paper/awd/sweep_$s.yaml" -j 2 --executor "$executor" -q --out "results/awd_$s"
 done
-echo "== model-splitting planners, MobileNet-V1 1.0/224 (70.9 % top-1), 8-bit transfers (simulated capacity) =="
-/usr/bin/python3 - <<'PY'
-import csv
-for r in csv.DictReader(open("results/awd_model_split/runs.csv")):
-    print(f"{r['planner.name']:<12} {float(r['throughput_fps']):8.2f} fps  top-1 {float(r['accuracy_top1']):.1f} %")
-PY
 mkdir -p results/paper/awd  # curated: the summary and the figure are kept in git
 {
   echo "# AWD on Odroid XU4 + Pi 4 + Jetson Nano — scripts/bench_awd.sh, commit $(git rev-parse --short HEAD), executor $executor"
   echo
-  /usr/bin/python3 scripts/plot_awd.py results/awd_accuracy/runs.csv results/awd_throughput/runs.csv results/paper/awd
+  /usr/bin/python3 scripts/plot_awd.py results/awd_accuracy/runs.csv results/awd_throughput/runs.csv results/paper/awd \
+    results/awd_model_split/runs.csv
 } | tee results/paper/awd/summary.md
 
 echo "== adaptation: 40 frames/s, the Nano fails at 2 s, the XU4 drops to 1 GHz at 4 s (simulated) =="

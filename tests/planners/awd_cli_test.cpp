@@ -27,7 +27,7 @@ Run run(const std::string& args, bool with_stderr) {
 }
 }  // namespace
 
-TEST_CASE("edgesplit plan --json: AWD's replicas on the Odroid XU4 + Pi 4 + Nano meet 80 fps", "[planners]") {
+TEST_CASE("edgesplit plan --json: AWD's replicas on the Odroid XU4 + Pi 4 + Nano meet 200 fps", "[planners]") {
   Run r = run("plan scenarios/paper/awd/odroid_pi4_nano.yaml --json", false);
   REQUIRE(r.exit_code == 0);
   nlohmann::json j = nlohmann::json::parse(r.out);
@@ -45,7 +45,7 @@ TEST_CASE("edgesplit plan --json: AWD's replicas on the Odroid XU4 + Pi 4 + Nano
   CHECK(shares == Approx(1.0).margin(1e-12));
   CHECK(j["evaluation"]["accuracy_top1"].get<double>() == Approx(acc).epsilon(1e-12));
   CHECK(j["evaluation"]["stream_fps"].get<double>() == Approx(bound).epsilon(1e-12));
-  CHECK(bound >= 80.0);  // the scenario's required_fps
+  CHECK(bound >= 200.0);  // the scenario's required_fps
   // Shares ∝ 1/period: every replica saturates at the same stream rate.
   for (const auto& x : reps) CHECK(1.0 / (x["share"].get<double>() * x["period_s"].get<double>()) == Approx(bound).epsilon(1e-9));
 }
