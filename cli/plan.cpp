@@ -99,7 +99,7 @@ int run_plan(const std::vector<std::string>& args) {
     nlohmann::json transfers = nlohmann::json::array();
     for (const auto& t : g.transfers)
       transfers.push_back({{"from", g.roles[static_cast<std::size_t>(t.from)].name}, {"to", g.roles[static_cast<std::size_t>(t.to)].name},
-                           {"bytes", t.bytes}, {"bits", t.bits}, {"local", t.local}});
+                           {"bytes", t.bytes}, {"metadata_bytes", t.metadata_bytes}, {"bits", t.bits}, {"local", t.local}});
     j["task_graph"] = {{"roles", roles}, {"transfers", transfers}};
     j["regions"] = plan_regions_json(plan, sc.model);
     fmt::print("{}\n", j.dump(2));
@@ -112,10 +112,11 @@ int run_plan(const std::vector<std::string>& args) {
              plan.pipelined ? "yes" : "no", accounting_name(plan.accounting), plan.output_bits);
   for (std::size_t s = 0; s < plan.stages.size(); ++s) {
     const Stage& st = plan.stages[s];
-    fmt::print("stage {}: layers {}..{} ({}..{}), {} split, input {}{} at {} bit\n", s, st.first_layer, st.last_layer,
+    fmt::print("stage {}: layers {}..{} ({}..{}), {} split, input {}{} at {} bit{}\n", s, st.first_layer, st.last_layer,
                sc.model.layers[static_cast<std::size_t>(st.first_layer)].name,
                sc.model.layers[static_cast<std::size_t>(st.last_layer)].name, split_kind_name(st.split),
-               route_name(st.input_route), st.input_route == Route::ViaHost ? " via " + st.host : "", st.input_bits);
+               route_name(st.input_route), st.input_route == Route::ViaHost ? " via " + st.host : "", st.input_bits,
+               st.input_scales == ScaleGranularity::None ? "" : fmt::format(" ({} scales)", scale_granularity_name(st.input_scales)));
     for (std::size_t k = 0; k < st.pieces.size(); ++k) {
       const Piece& pc = st.pieces[k];
       fmt::print("  piece {}: {:<8} rows [{}, {}) cols [{}, {})\n", k, pc.device, pc.region.r0, pc.region.r1,

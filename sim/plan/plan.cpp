@@ -23,6 +23,14 @@ const char* split_kind_name(SplitKind k) {
 }
 const char* route_name(Route r) { return r == Route::Direct ? "direct" : "via_host"; }
 const char* accounting_name(Accounting a) { return a == Accounting::OutputArea ? "output_area" : "executed"; }
+const char* scale_granularity_name(ScaleGranularity g) {
+  switch (g) {
+    case ScaleGranularity::None: return "none";
+    case ScaleGranularity::PerTensor: return "per_tensor";
+    case ScaleGranularity::PerChannel: return "per_channel";
+  }
+  return "?";
+}
 
 std::vector<Region> row_bands(const Shape& out, const std::vector<double>& fractions) {
   double total = std::accumulate(fractions.begin(), fractions.end(), 0.0);
@@ -154,6 +162,9 @@ void validate_resolved(const Plan& plan, const Model& model, const Platform& pla
     expect = s.last_layer + 1;
     if (s.input_bits < 1 || s.input_bits > 64)
       bad(key + ".input_bits", fmt::format("must be 1..64 bits per element, found {}", s.input_bits));
+    if (s.input_scales != ScaleGranularity::None && s.input_bits >= 32)
+      bad(key + ".input_scales", fmt::format("{} scales need input_bits below 32 (a float transfer carries none), found {}",
+                                             scale_granularity_name(s.input_scales), s.input_bits));
     if (s.input_route == Route::ViaHost) {
       if (s.host.empty()) bad(key + ".host", "a via_host stage needs a host device");
       else known(key + ".host", s.host);

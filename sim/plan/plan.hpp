@@ -30,6 +30,13 @@ enum class Accounting {
   Executed,    // each layer runs on its whole available input tile, then crops (DeepThings' implementation)
 };
 
+// How a transfer quantised below float32 carries its dequantisation parameters (DynO's data packing, papers.md §2):
+// none (the bits are a plain element width, e.g. fp16), or a float32 scale and a float32 offset per tensor or per
+// channel of every tensor in the message. Reconstruction: DynO's exact header format is not published; 8 bytes per
+// group is the minimum for asymmetric min-max (affine) quantisation x ≈ scale·q + offset.
+enum class ScaleGranularity { None, PerTensor, PerChannel };
+inline constexpr int kScaleOffsetBytes = 8;  // one float32 scale + one float32 offset per group
+
 // One device's share of a stage: the region of the stage's last layer it produces.
 struct Piece {
   std::string device;
@@ -47,6 +54,7 @@ struct Stage {
   Route input_route = Route::Direct;
   std::string host;   // ViaHost: the gathering / scattering device
   int input_bits = 32;  // bits per element of every tensor transferred into this stage (DynO's b for this cut)
+  ScaleGranularity input_scales = ScaleGranularity::None;  // metadata sent with each input tensor (needs bits < 32)
 };
 
 struct Plan {
@@ -93,13 +101,16 @@ Stage band_stage(const Model& model, int first, int last, const std::vector<std:
 
 // Rejects a plan the executors cannot run, naming the stage/piece and what is wrong: layers not covered exactly once
 // in order, unknown devices, output rows/columns of a stage that no piece computes, one device holding two
-// overlapping pieces of a stage, a ViaHost stage without a known host, bits outside 1..64, an unknown source/sink;
-// a plan naming a model_variant is checked against that variant; a replicated plan, each replica and its share.
+// overlapping pieces of a stage, a ViaHost stage without a known host, bits outside 1..64, scales on a transfer of
+// 32 bits or more, an unknown source/sink; a plan naming a model_variant is checked against that variant; a
+// replicated plan, each replica and its share.
 // Throws InputError (key "plan.stages[i]...").
 void validate(const Plan& plan, const Model& model, const Platform& platform);
 
 const char* split_kind_name(SplitKind k);
 const char* route_name(Route r);
 const char* accounting_name(Accounting a);
+const char* scale_granularity_name(ScaleGranularity g);  // "none" | "per_tensor" | "per_channel"
+
 
 }  // namespace edgesplit

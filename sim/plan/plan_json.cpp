@@ -22,6 +22,7 @@ nlohmann::json plan_to_json(const Plan& p, const Model& base) {
                          {"pieces", pieces},
                          {"input_route", route_name(s.input_route)},
                          {"input_bits", s.input_bits}};
+    if (s.input_scales != ScaleGranularity::None) js["input_scales"] = scale_granularity_name(s.input_scales);
     if (s.input_route == Route::ViaHost) js["host"] = s.host;
     if (!s.fractions.empty()) js["fractions"] = s.fractions;
     if (s.split == SplitKind::Tiles) js["grid"] = {s.grid_rows, s.grid_cols};
@@ -70,6 +71,13 @@ Plan plan_from_json(const nlohmann::json& j) {
       s.input_route = js.value("input_route", "direct") == "via_host" ? Route::ViaHost : Route::Direct;
       s.host = js.value("host", "");
       s.input_bits = js.value("input_bits", 32);
+      std::string scales = js.value("input_scales", "none");
+      s.input_scales = scales == "per_tensor"    ? ScaleGranularity::PerTensor
+                       : scales == "per_channel" ? ScaleGranularity::PerChannel
+                                                 : ScaleGranularity::None;
+      if (scales != "none" && s.input_scales == ScaleGranularity::None)
+        throw InputError(InputIssue{"", 0, 0, "plan.stages.input_scales",
+                                    fmt::format("expected none, per_tensor or per_channel, found '{}'", scales)});
       if (js.contains("fractions")) s.fractions = js["fractions"].get<std::vector<double>>();
       if (js.contains("grid")) {
         s.grid_rows = js["grid"][0].get<int>();

@@ -81,13 +81,25 @@ TaskGraph build_task_graph(const Plan& plan, const Model& base, const Platform& 
   std::vector<std::vector<int>> piece_role(plan.stages.size());
   std::vector<int> relay_role(plan.stages.size(), -1);
 
-  // (from role, to role) → elements; bits per consumer.
+  // (from role, to role) → elements; bits per consumer; dequantisation metadata bytes.
   std::map<std::pair<int, int>, std::int64_t> flow;
   std::map<std::pair<int, int>, int> flow_bits;
-  auto send = [&](int from, int to, std::int64_t elements, int bits) {
+  std::map<std::pair<int, int>, std::int64_t> flow_meta;
+  auto send = [&](int from, int to, std::int64_t elements, int bits, std::int64_t meta_bytes = 0) {
     if (from == to) return;
     flow[{from, to}] += elements;
     flow_bits[{from, to}] = bits;
+    flow_meta[{from, to}] += meta_bytes;
+  };
+  // DynO's data packing (papers.md §2): every quantised tensor region in a message carries its own scale and offset,
+  // once per tensor or once per channel. This is the only place metadata bytes are charged.
+  auto metadata = [](const Stage& st, std::int64_t channels) -> std::int64_t {
+    switch (st.input_scales) {
+      case ScaleGranularity::None: return 0;
+      case ScaleGranularity::PerTensor: return kScaleOffsetBytes;
+      case ScaleGranularity::PerChannel: return kScaleOffsetBytes * channels;
+    }
+    return 0;
   };
 
   // The roles that hold layer p's output and the region each provides.
@@ -164,16 +176,16 @@ TaskGraph build_task_graph(const Plan& plan, const Model& base, const Platform& 
           if (it == regions[s][k].need.end()) continue;
           CellAssignment a = assign_cells(it->second, prov_regs);
           for (std::size_t j = 0; j < prov_roles.size(); ++j)
-            if (a.area[j] > 0) send(prov_roles[j], piece_role[s][k], a.area[j] * ch, st.input_bits);
+            if (a.area[j] > 0) send(prov_roles[j], piece_role[s][k], a.area[j] * ch, st.input_bits, metadata(st, ch));
         }
       } else {
         CellAssignment a = assign_cells(uni, prov_regs);
         for (std::size_t j = 0; j < prov_roles.size(); ++j)
-          if (a.area[j] > 0) send(prov_roles[j], relay_role[s], a.area[j] * ch, st.input_bits);
+          if (a.area[j] > 0) send(prov_roles[j], relay_role[s], a.area[j] * ch, st.input_bits, metadata(st, ch));
         for (std::size_t k = 0; k < st.pieces.size(); ++k) {
           auto it = regions[s][k].need.find(p);
           if (it != regions[s][k].need.end())
-            send(relay_role[s], piece_role[s][k], it->second.area() * ch, st.input_bits);
+            send(relay_role[s], piece_role[s][k], it->second.area() * ch, st.input_bits, metadata(st, ch));
         }
       }
     }
@@ -199,7 +211,8 @@ TaskGraph build_task_graph(const Plan& plan, const Model& base, const Platform& 
     t.dst_device = g.roles[static_cast<std::size_t>(t.to)].device;
     t.elements = elements;
     t.bits = flow_bits[key];
-    t.bytes = (elements * t.bits + 7) / 8;
+    t.metadata_bytes = flow_meta[key];
+    t.bytes = (elements * t.bits + 7) / 8 + t.metadata_bytes;
     t.local = t.src_device == t.dst_device;
     int idx = static_cast<int>(g.transfers.size());
     g.roles[static_cast<std::size_t>(t.from)].out.push_back(idx);

@@ -46,7 +46,8 @@ struct Transfer {
   int src_device = 0, dst_device = 0;
   std::int64_t elements = 0;         // activation elements carried, halo rows included
   int bits = 32;
-  std::int64_t bytes = 0;            // ceil(elements · bits / 8)
+  std::int64_t metadata_bytes = 0;   // dequantisation scales/offsets (Stage::input_scales), 0 for plain bits
+  std::int64_t bytes = 0;            // ceil(elements · bits / 8) + metadata_bytes: the packed message
   bool local = false;                // same device: a dependency, no network
 };
 
