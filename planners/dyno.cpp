@@ -48,7 +48,8 @@ PlannerInfo dyno_info() {
             "data/precision_sensitivity.yaml", {}, {}, {}},
            {"on_infeasible", "string", "fallback", "when no candidate meets the SLO and the accuracy bound: "
             "fallback (fastest candidate that meets the accuracy bound, else the most accurate; said in the note) "
-            "or error", {}, {}, {"fallback", "error"}}}};
+            "or error", {}, {}, {"fallback", "error"}}},
+          /*adaptive=*/true};
 }
 
 enum class Goal { Latency, Throughput, CloudCost, Bytes, Energy, Accuracy };
@@ -215,6 +216,15 @@ class DynoPlanner : public Planner {
 
     Plan p = split_plan(base, m, pick->split, mobile, cloud, pick->bits, scales);
     p.note = why + describe(*pick, m, top1, goal, uncalibrated);
+    // What the quantised transfer costs in accuracy (Plan::accuracy_top1; 0 keeps the published figure).
+    if (pick->bits < 32 && pick->split != last && top1 > 0) {
+      p.accuracy_top1 = top1 - pick->drop_pp;
+      p.accuracy_source = fmt::format("published top-1 ({}) minus {:.4g} pp for {} bits at '{}' from {}: {}",
+                                      m.facts.accuracy_source, pick->drop_pp, pick->bits,
+                                      m.layers[static_cast<std::size_t>(pick->split)].name,
+                                      table_path.empty() ? "data/precision_sensitivity.yaml" : table_path,
+                                      pick->drop_source.substr(0, pick->drop_source.find(':')));
+    }
     return p;
   }
 

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "planners/baseline_util.hpp"
+#include "sim/exec/analytic.hpp"
 #include "sim/common/error.hpp"
 #include "sim/model/zoo.hpp"
 #include "sim/scenario/sensitivity_io.hpp"
@@ -226,6 +227,40 @@ TEST_CASE("edgesplit::planner dyno: the choice equals an exhaustive enumeration 
           }
     }
   }
+}
+
+TEST_CASE("edgesplit::planner dyno: adaptive, re-decides when the cloud link drops during a run", "[planners]") {
+  REQUIRE(planner_entry("dyno").info.adaptive);
+  Scenario sc;
+  sc.name = "dyno_drop";
+  sc.model = hourglass();
+  sc.model.facts.top1 = 70.0;
+  sc.model.facts.accuracy_source = "test";
+  sc.platform = mobile_cloud(1e5);
+  sc.planner = "dyno";
+  sc.planner_options = hand_options();
+  sc.workload.frames = 7;
+  // At 5 s the cloud link falls from 1e5 to 1000 B/s.
+  sc.dynamics.push_back({DynamicsEvent::Kind::CloudBandwidth, 5.0, "", 1000.0, "", 0});
+  Plan first = plan_scenario(sc);
+  CHECK(bits_of(first) == 32);
+  CHECK(first.accuracy_top1 == 0);  // float32: the published figure stands
+  RunResult r = run_analytic(make_scenario_job(sc, first));
+  REQUIRE(r.status == "ok");
+  // Closed loop at 1e5 B/s, cloud-only float32: 1064 B / 1e5 + 1.2032 = 1.21384 s per frame; f0..f3 end at
+  // 4.85536, f4 starts there, uploads 1024 B in 0.01024 s, computes 1.2032 s to 6.0688, and its 40 B result crosses
+  // the slowed link in 0.04 s: 6.1088. The re-plan at 5 s (cloud-only, 4 bits: 1.3792 s at 1000 B/s) serves f5
+  // from 6.1088 (drain) to 7.488 and f6 to 8.8672.
+  REQUIRE(r.frames.size() == 7);
+  CHECK(r.frames[3].completion_s == Approx(4 * 1.21384).margin(1e-9));
+  CHECK(r.frames[4].completion_s == Approx(6.1088).margin(1e-9));
+  CHECK(r.frames[5].completion_s == Approx(6.1088 + 1.3792).margin(1e-9));
+  CHECK(r.frames[6].completion_s == Approx(6.1088 + 2 * 1.3792).margin(1e-9));
+  CHECK_THAT(r.provenance["replanning"], Catch::Contains("4 bits"));
+  // The plan made on the slowed platform states its accuracy: 70 % − 2 pp.
+  Plan later = plan_by("dyno", sc.model, mobile_cloud(1000), hand_options());
+  CHECK(later.accuracy_top1 == Approx(68.0).margin(1e-12));
+  CHECK_THAT(later.accuracy_source, Catch::Contains("minus 2 pp for 4 bits at 'input'"));
 }
 
 TEST_CASE("edgesplit::planner dyno: options are checked", "[planners]") {
