@@ -249,6 +249,14 @@ void merge_into(Node& base, const Node& over) {
 }
 
 namespace {
+// Words a plain YAML scalar reads as null or a bool rather than as a string.
+bool reserved_word(const std::string& t) {
+  static const char* reserved[] = {"~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"};
+  for (const char* r : reserved)
+    if (t == r) return true;
+  return false;
+}
+
 // Plain when YAML would read the text back as the same string in a flow context; else double-quoted.
 bool plain_safe(const std::string& t) {
   if (t.empty() || std::isspace(static_cast<unsigned char>(t.front())) ||
@@ -263,10 +271,7 @@ bool plain_safe(const std::string& t) {
     if (t[i] == ':' && (i + 1 == t.size() || t[i + 1] == ' ')) return false;
     if (t[i] == '#' && i > 0 && t[i - 1] == ' ') return false;
   }
-  static const char* reserved[] = {"~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"};
-  for (const char* r : reserved)
-    if (t == r) return false;
-  return true;
+  return !reserved_word(t);
 }
 }  // namespace
 
@@ -293,7 +298,8 @@ std::string flow_scalar(const std::string& text, bool force_quotes) {
 std::string to_flow(const Node& n) {
   switch (n.kind) {
     case Node::Kind::Null: return "~";
-    case Node::Kind::Scalar: return flow_scalar(n.text, n.quoted);
+    // An unquoted `false` or `~` was written plain and reads back the same way plain; only a string needs quotes.
+    case Node::Kind::Scalar: return !n.quoted && reserved_word(n.text) ? n.text : flow_scalar(n.text, n.quoted);
     case Node::Kind::Seq: {
       std::string out = "[";
       for (std::size_t i = 0; i < n.items.size(); ++i) out += (i ? ", " : "") + to_flow(n.items[i]);

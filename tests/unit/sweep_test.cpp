@@ -6,6 +6,7 @@
 #include "sim/common/error.hpp"
 #include "sim/scenario/scenario_io.hpp"
 #include "sim/scenario/sweep.hpp"
+#include "sim/scenario/tree.hpp"
 
 using namespace edgesplit;
 
@@ -54,6 +55,20 @@ TEST_CASE("edgesplit::SweepExpansion: grid x zip x repeat over tests/data/sweeps
   // Deterministic: a second expansion gives the same keys in the same order; at(i) matches all()[i].
   SweepExpansion again(kData + "sweeps/small_sweep.yaml", {});
   for (std::size_t i = 0; i < 12; ++i) CHECK(again.at(i).scenario.key == points[i].scenario.key);
+}
+
+TEST_CASE("edgesplit::doc::to_flow: swept values read back as written", "[sweep]") {
+  doc::Diagnostics diag;
+  doc::Node n = doc::parse_yaml(
+      "{name: distredge, options: {provides: false, quoted: \"false\", none: ~, rate: 50 Mbps, odd: \"a, b\"}}",
+      "inline", diag);
+  REQUIRE(diag.empty());
+  // A plain `false` / `~` stays plain (it is a bool / null); the quoted string "false" and a string with a comma keep
+  // their quotes, so the text parses back to the same values.
+  CHECK(doc::to_flow(n) ==
+        "{name: distredge, options: {provides: false, quoted: \"false\", none: ~, rate: 50 Mbps, odd: \"a, b\"}}");
+  // A bare string that merely spells a bool is quoted when written as a string (profile text fields).
+  CHECK(doc::flow_scalar("true") == "\"true\"");
 }
 
 TEST_CASE("edgesplit::SweepExpansion: a point's key is the key of the same scenario written by hand", "[sweep]") {
