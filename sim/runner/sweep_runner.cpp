@@ -77,11 +77,12 @@ void write_atomic(const fs::path& path, const std::string& content) {
 
 // One journal line for a point: deterministic fields plus the two wall-time fields.
 std::string journal_line(std::size_t index, const std::vector<SweptValue>& swept, const std::string& planner,
-                         const RunResult& r, double plan_s, double wall_s) {
+                         const RunResult& r, double plan_s, double wall_s, const std::string& plan_note = "") {
   nlohmann::json sw = nlohmann::json::array();
   for (const auto& s : swept) sw.push_back(s.value);
-  nlohmann::json j = {{"index", index},  {"key", r.key},          {"swept", sw},   {"planner", planner},
-                      {"csv", csv_row(r)}, {"result", to_json(r, false)}, {"plan_s", plan_s}, {"wall_s", wall_s}};
+  nlohmann::json j = {{"index", index},          {"key", r.key},          {"swept", sw},
+                      {"planner", planner},      {"plan_note", plan_note}, {"csv", csv_row(r)},
+                      {"result", to_json(r, false)}, {"plan_s", plan_s},  {"wall_s", wall_s}};
   return j.dump();
 }
 
@@ -134,6 +135,7 @@ void run_batch(const SweepExpansion& sweep, const PlanFn& plan_fn, const JobFn& 
     std::size_t index;
     SweepPoint point;
     std::string planner;
+    std::string plan_note;  // what the planner chose and why (Plan::note), kept in runs.jsonl
     SimJob job;
     double plan_s;
     Clock::time_point t0;
@@ -155,7 +157,7 @@ void run_batch(const SweepExpansion& sweep, const PlanFn& plan_fn, const JobFn& 
       double plan_s = seconds_since(t0);
       SimJob job = make(s, plan);
       job.trace = opt.traces;
-      jobs.push_back({i, std::move(pt), plan.planner, std::move(job), plan_s, t0});
+      jobs.push_back({i, std::move(pt), plan.planner, plan.note, std::move(job), plan_s, t0});
     } catch (const std::exception& e) {
       report(i, journal_line(i, pt.swept, s.planner, error_result(s.name, s.key, fmt::format("planning failed: {}", e.what())),
                              seconds_since(t0), seconds_since(t0)));
@@ -166,7 +168,7 @@ void run_batch(const SweepExpansion& sweep, const PlanFn& plan_fn, const JobFn& 
       fs::create_directories(fs::path(opt.out_dir) / "traces");
       write_atomic(fs::path(opt.out_dir) / "traces" / (p.point.scenario.key + ".json"), chrome_trace(r).dump());
     }
-    report(p.index, journal_line(p.index, p.point.swept, p.planner, r, p.plan_s, seconds_since(p.t0)));
+    report(p.index, journal_line(p.index, p.point.swept, p.planner, r, p.plan_s, seconds_since(p.t0), p.plan_note));
   };
   if (opt.executor == "analytic") {
     for (auto& p : jobs) finish(p, run_analytic(p.job));
@@ -272,6 +274,7 @@ MergeSummary merge_results(const std::string& out_dir) {
                         {"key", line.at("key")},
                         {"swept", swept},
                         {"planner", line.at("planner")},
+                        {"plan_note", line.value("plan_note", "")},
                         {"result", line.at("result")},
                         {"plan_wall_s", line.at("plan_s")},
                         {"wall_s", line.at("wall_s")}};
