@@ -64,6 +64,8 @@ struct OsdsOptions {
   // §4.2: the requester (a phone) only sends the pre-split image and receives the result; the providers compute.
   // true lets the requester also be a provider (our platforms' requesters are often capable devices).
   bool requester_provides = true;
+  // Keep the best single-provider decision when the DDPG found nothing better (reconstruction; see osds()).
+  bool single_provider_candidates = true;
 };
 
 struct OsdsResult {
@@ -74,7 +76,8 @@ struct OsdsResult {
   double first_latency_s = 0;             // the evaluator's latency of episode 1's decision
   double best_latency_s = 0;              // of the best-ever decision
   double final_latency_s = 0;             // of the trained actor's own decision (no exploration) after training
-  int best_episode = 0;
+  int best_episode = 0;                   // 0: no trained decision beat the single-provider candidate
+  int single_provider = -1;               // device index when that candidate was kept, else -1
 };
 
 // The providers (|D|): the Wi-Fi stations, without the requester unless `requester_provides` (or it is the only one).

@@ -121,6 +121,52 @@ TEST_CASE("edgesplit::distredge osds: a short seeded training learns a better sp
   CHECK(evaluate(build_task_graph(plan, vgg, p), p).latency_s == Approx(r.best_latency_s).epsilon(1e-12));
 }
 
+TEST_CASE("edgesplit::distredge osds: the best single-provider decision is kept when training finds nothing better",
+          "[planners][distredge]") {
+  // 3×32×32 → conv 16 → conv 16 → pool → fc 10 (2.85 M MACs). A phone that only sends the image and two providers on
+  // equal 100 Mbps links: "fast" at 1e11 MAC/s, "slow" at 1e6 MAC/s. Every row on "fast": the 12288-B image over
+  // phone→AP→fast (1/(1/12.5e6 + 1/12.5e6) = 6.25e6 B/s: 1.97 ms) + 28.5 µs of compute + the 40-B result back; any
+  // row on "slow" costs at least one conv row there: 16·32·27 MACs / 1e6 = 13.8 ms. So the single-provider decision
+  // is the optimum, and two noisy episodes of an untrained actor almost surely miss it.
+  ModelBuilder b("two_conv", Shape{3, 32, 32});
+  b.conv("conv1", ConvSpec{.out = 16});
+  b.conv("conv2", ConvSpec{.out = 16});
+  b.maxpool("pool", PoolSpec{.k = 2});
+  b.fc("fc", 10);
+  Model m = b.build();
+  Platform p;
+  p.name = "one_fast_provider";
+  p.devices = {station("phone", 100e6 / 8, 1e7), station("slow", 100e6 / 8, 1e6), station("fast", 100e6 / 8, 1e11)};
+  p.requester = "phone";
+  auto units = distredge::layer_units(m);
+  distredge::LcpssOptions lo;
+  lo.providers = 2;
+  auto starts = distredge::lcpss(m, units, lo);
+  distredge::OsdsOptions oo;
+  oo.episodes = 2;
+  oo.batch = 4;
+  oo.requester_provides = false;
+  auto ev = analytic_evaluator(m, p);
+  Plan offload = run_planner("offload", m, p, {{"include_cloud", false}});
+  double offload_s = evaluate(build_task_graph(offload, m, p), p).latency_s;
+  REQUIRE(offload.stages.at(0).pieces.at(0).device == "fast");
+
+  auto with = distredge::osds(m, p, units, starts, oo, ev);
+  CHECK(with.best_episode == 0);
+  CHECK(with.single_provider == 2);  // "fast"
+  CHECK(with.best_latency_s == Approx(offload_s).epsilon(1e-9));
+  Plan plan = distredge::decision_plan(m, p, units, with);
+  for (const auto& st : plan.stages)
+    for (const auto& pc : st.pieces)
+      if (!pc.region.empty()) CHECK(pc.device == "fast");
+
+  oo.single_provider_candidates = false;  // the paper's Alg. 2 alone: the DDPG's best-ever decision
+  auto without = distredge::osds(m, p, units, starts, oo, ev);
+  CHECK(without.single_provider == -1);
+  CHECK(without.best_episode >= 1);
+  CHECK(without.best_latency_s > offload_s + 0.0138);
+}
+
 TEST_CASE("edgesplit::distredge planner: the policy cache is reused by key", "[planners][distredge]") {
   Model vgg = zoo_model("vgg16");
   Platform p = group_dc();
