@@ -216,6 +216,10 @@ class DynoPlanner : public Planner {
 
     Plan p = split_plan(base, m, pick->split, mobile, cloud, pick->bits, scales);
     p.note = why + describe(*pick, m, top1, goal, uncalibrated);
+    // Under the throughput objective the candidates were scored by the pipelined period (the requester computes frame
+    // n+1 while frame n is on the link or in the cloud), so the plan must let frames overlap for that to hold.
+    // Reconstruction: the abstract claims throughput but does not say how device and cloud overlap.
+    p.pipelined = goal == Goal::Throughput;
     // What the quantised transfer costs in accuracy (Plan::accuracy_top1; 0 keeps the published figure).
     if (pick->bits < 32 && pick->split != last && top1 > 0) {
       p.accuracy_top1 = top1 - pick->drop_pp;
