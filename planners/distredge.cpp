@@ -595,6 +595,7 @@ OsdsResult osds(const Model& m, const Platform& p, const std::vector<Unit>& unit
     }
     states[ix(L)] = env.state(t, L);
     double T = latency_of(cuts);
+    res.episode_latency_s.push_back(T);
     if (ep == 0) res.first_latency_s = T;
     if (T < res.best_latency_s) {  // keep the best-ever R_s
       res.best_latency_s = T;

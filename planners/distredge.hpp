@@ -78,6 +78,7 @@ struct OsdsResult {
   double final_latency_s = 0;             // of the trained actor's own decision (no exploration) after training
   int best_episode = 0;                   // 0: no trained decision beat the single-provider candidate
   int single_provider = -1;               // device index when that candidate was kept, else -1
+  std::vector<double> episode_latency_s;  // the evaluator's latency of each episode's decision (exploration included)
 };
 
 // The providers (|D|): the Wi-Fi stations, without the requester unless `requester_provides` (or it is the only one).
