@@ -334,53 +334,134 @@ Partition host_only(const Model& m, const Setup& s, const std::vector<std::pair<
   return part;
 }
 
+double air_time_s(const TaskGraph& g, const Platform& p) {
+  double t = 0;
+  for (const Transfer& x : g.transfers) {
+    if (x.local) continue;
+    double per_byte = 0;
+    for (int d : {x.src_device, x.dst_device}) {
+      const Device& dev = p.devices[static_cast<std::size_t>(d)];
+      if (dev.attachment == Attachment::WifiStation) per_byte += 1.0 / dev.wifi_rate_Bps;
+    }
+    t += static_cast<double>(x.bytes) * per_byte;
+  }
+  return t;
+}
+
+namespace {
+
+// Integer rows of a block end of `h` rows from shares `w` (Σ w = 1): floors, then the remainder one row at a time to
+// the largest fractional parts (ties to the upper segment).
+std::vector<int> rows_from_shares(const std::vector<double>& w, int h) {
+  std::vector<int> rows(w.size(), 0);
+  std::vector<std::pair<double, std::size_t>> rem;
+  int given = 0;
+  for (std::size_t k = 0; k < w.size(); ++k) {
+    double x = std::max(0.0, w[k]) * h;
+    rows[k] = static_cast<int>(std::floor(x + 1e-9));
+    given += rows[k];
+    rem.push_back({x - rows[k], k});
+  }
+  std::stable_sort(rem.begin(), rem.end(), [](const auto& a, const auto& b) { return a.first > b.first + 1e-12; });
+  for (std::size_t i = 0; given < h; ++i, ++given) ++rows[rem[i % rem.size()].second];
+  while (given > h) {  // only from rounding up by 1e-9: take back from the largest
+    auto it = std::max_element(rows.begin(), rows.end());
+    --*it;
+    --given;
+  }
+  return rows;
+}
+
+}  // namespace
+
 Optimised optimise(const Model& m, const Platform& p, const Setup& s, const std::string& requester,
                    BlockScheme scheme, bool overlap, const Scorer& score, int max_evaluations) {
   Optimised o;
   const int prefix = spatial_prefix(m);
-  Partition cur;
-  cur.blocks = blocks_of(m, prefix, scheme);
-  for (const auto& b : cur.blocks) cur.rows.push_back(balanced_rows(m, p, s, b));
+  const int K = static_cast<int>(s.layout.size());
+  Partition closed;
+  closed.blocks = blocks_of(m, prefix, scheme);
+  for (const auto& b : closed.blocks) closed.rows.push_back(balanced_rows(m, p, s, b));
   auto eval = [&](const Partition& x) {
     ++o.evaluations;
     return score(build_plan(m, s, x, requester, overlap));
   };
-  double best = eval(cur);
-  Partition alone = host_only(m, s, cur.blocks);
-  if (double l = eval(alone); l < best) best = l, cur = alone;
-  // Reconstruction: integer coordinate descent on the segment boundaries of every block end (the paper's optimiser
-  // is not given); each candidate scored by the evaluator, so communication the closed form ignores is counted.
-  const int K = static_cast<int>(s.layout.size());
-  std::vector<int> prev_steps;
-  for (int level : {8, 16, 32, 64, 0}) {
-    std::vector<int> steps;
-    for (const auto& b : cur.blocks) {
-      int h = m.layers[static_cast<std::size_t>(b.second)].out.h;
-      steps.push_back(level ? std::max(1, h / level) : 1);
-    }
-    if (steps == prev_steps) continue;
-    prev_steps = steps;
+  auto height = [&](std::size_t b) { return m.layers[static_cast<std::size_t>(closed.blocks[b].second)].out.h; };
+
+  // Phase 1 — the task-partitioning ratio (one share per segment for the whole network, as the prototype paper
+  // optimises "the task partitioning ratio"): from the closed-form shares averaged over the blocks (weighted by their
+  // heights), coordinate descent moving 1/16 … 1/256 of the rows between adjacent segments.
+  // Reconstruction: the paper's optimiser is not given; every candidate is scored by the evaluator, so the
+  // communication the closed form ignores is counted.
+  std::vector<double> w(static_cast<std::size_t>(K), 0.0);
+  double total_h = 0;
+  for (std::size_t b = 0; b < closed.blocks.size(); ++b)
+    for (int k = 0; k < K; ++k) w[static_cast<std::size_t>(k)] += closed.rows[b][static_cast<std::size_t>(k)], total_h += closed.rows[b][static_cast<std::size_t>(k)];
+  for (double& x : w) x /= total_h;
+  auto from_shares = [&](const std::vector<double>& shares) {
+    Partition x;
+    x.blocks = closed.blocks;
+    for (std::size_t b = 0; b < x.blocks.size(); ++b) x.rows.push_back(rows_from_shares(shares, height(b)));
+    return x;
+  };
+  double best_w = eval(from_shares(w));
+  for (double delta : {1.0 / 16, 1.0 / 32, 1.0 / 64, 1.0 / 128, 1.0 / 256})
     for (bool improved = true; improved && o.evaluations < max_evaluations;) {
       improved = false;
-      for (std::size_t b = 0; b < cur.blocks.size() && o.evaluations < max_evaluations; ++b)
+      for (int k = 0; k + 1 < K && o.evaluations < max_evaluations; ++k)
+        for (int dir : {+1, -1}) {
+          std::size_t from = static_cast<std::size_t>(dir > 0 ? k + 1 : k), to = static_cast<std::size_t>(dir > 0 ? k : k + 1);
+          double d = std::min(delta, w[from]);
+          if (d <= 0 || o.evaluations >= max_evaluations) continue;
+          std::vector<double> cand = w;
+          cand[from] -= d;
+          cand[to] += d;
+          double l = eval(from_shares(cand));
+          if (l < best_w * (1 - 1e-12)) w = cand, best_w = l, improved = true;
+        }
+    }
+
+  // Phase 2 — integer rows per block: the best of the ratio's rows, the per-block closed form and the host alone,
+  // then coordinate descent on every block's boundaries (moves of h/16 and h/64 rows, then single rows; a coarse
+  // level only revisits the blocks whose step it changes; the single-row level loops over every block until no move
+  // helps).
+  Partition cur = from_shares(w);
+  double best = best_w;
+  if (double l = eval(closed); l < best) best = l, cur = closed;
+  Partition alone = host_only(m, s, closed.blocks);
+  if (double l = eval(alone); l < best) best = l, cur = alone;
+  std::vector<int> prev(cur.blocks.size(), 0);
+  for (int level : {8, 16, 32, 64, 0}) {
+    std::vector<int> steps(cur.blocks.size());
+    std::vector<char> active(cur.blocks.size());
+    for (std::size_t b = 0; b < cur.blocks.size(); ++b) {
+      steps[b] = level ? std::max(1, height(b) / level) : 1;
+      active[b] = level == 0 || steps[b] != prev[b];
+    }
+    prev = steps;
+    for (bool improved = true; improved && o.evaluations < max_evaluations;) {
+      improved = false;
+      for (std::size_t b = 0; b < cur.blocks.size() && o.evaluations < max_evaluations; ++b) {
+        if (!active[b]) continue;
         for (int k = 0; k + 1 < K && o.evaluations < max_evaluations; ++k)
           for (int dir : {+1, -1}) {
             if (o.evaluations >= max_evaluations) break;
             std::vector<int>& r = cur.rows[b];
-            int from = dir > 0 ? k + 1 : k, to = dir > 0 ? k : k + 1;
-            int step = std::min(steps[b], r[static_cast<std::size_t>(from)]);
+            std::size_t from = static_cast<std::size_t>(dir > 0 ? k + 1 : k), to = static_cast<std::size_t>(dir > 0 ? k : k + 1);
+            int step = std::min(steps[b], r[from]);
             if (step <= 0) continue;
-            r[static_cast<std::size_t>(from)] -= step;
-            r[static_cast<std::size_t>(to)] += step;
+            r[from] -= step;
+            r[to] += step;
             double l = eval(cur);
             if (l < best * (1 - 1e-12)) {
               best = l;
               improved = true;
             } else {
-              r[static_cast<std::size_t>(from)] += step;
-              r[static_cast<std::size_t>(to)] -= step;
+              r[from] += step;
+              r[to] -= step;
             }
           }
+      }
     }
   }
   o.partition = cur;
@@ -414,6 +495,9 @@ PlannerInfo halp_info() {
             "halo rows, a secondary its interior rows (HALP's communication/computation overlap; one more piece, so "
             "one more per-call cost, per split); off: one piece per device and layer; auto: the better of the two",
             {}, {}, {"auto", "on", "off"}},
+           {"air", "string", "shared", "how candidates are scored: shared (the analytic executor's latency, but never "
+            "less than the frame's total air time on the one access point, which every transfer shares) or unshared "
+            "(the analytic executor alone, which lets transfers run side by side)", {}, {}, {"shared", "unshared"}},
            {"mode", "string", "halp", "halp (distributed) or standalone (the whole model on the host: the comparison)",
             {}, {}, {"halp", "standalone"}},
            {"variants", "string", "", "model selection among these: 'mobilenet_v1' (the 16 width x resolution "
@@ -489,6 +573,7 @@ class HalpPlanner : public Planner {
     if (overlap_opt != "off") overlaps.push_back(true);
     if (overlap_opt != "on") overlaps.push_back(false);
     const int max_eval = option_or<int>(in, info, "max_evaluations");
+    const bool shared_air = option_or<std::string>(in, info, "air") == "shared";
 
     // The deadline the selection must meet, and where it came from (for error messages).
     double deadline = option_or<double>(in, info, "deadline");
@@ -508,8 +593,8 @@ class HalpPlanner : public Planner {
     tried.reserve(variants.size());
     const Candidate* pick = nullptr;
     auto plan_variant = [&](const Model& v) {
-      return standalone ? plan_standalone(in, v, host, requester)
-                        : plan_halp(in, v, setup, requester, schemes, overlaps, max_eval);
+      return standalone ? plan_standalone(in, v, host, requester, shared_air)
+                        : plan_halp(in, v, setup, requester, schemes, overlaps, max_eval, shared_air);
     };
     std::vector<const Model*> pruned;  // cannot meet the deadline by the lower bound: not searched
     for (const Model& v : variants) {
@@ -540,7 +625,9 @@ class HalpPlanner : public Planner {
     Plan plan = pick->plan;
     plan.planner = "halp";
     const Model& chosen = *pick->model;
-    if (chosen.name != in.model.name) plan.model_variant = chosen.name;
+    // With model selection the plan always names what it runs (even the scenario's own model); without, a variant
+    // only when the scenario's model is not what ran (never: the scenario's model is the only candidate).
+    if (!spec.empty() || chosen.name != in.model.name) plan.model_variant = chosen.name;
     if (!spec.empty() && chosen.facts.top1 > 0) {
       plan.accuracy_top1 = chosen.facts.top1;
       plan.accuracy_source = chosen.facts.accuracy_source;
@@ -552,16 +639,31 @@ class HalpPlanner : public Planner {
                                    chosen.name, chosen.facts.top1, variants.size(),
                                    deadline > 0 ? fmt::format("the deadline {:.6g} s", deadline) : "no deadline",
                                    tried.size(), pruned.size());
-    plan.note = fmt::format("{}{}; latency {:.6g} s (simulated){}", why, pick->how, pick->latency_s, selection);
+    plan.note = fmt::format("{}{}{}", why, pick->how, selection);
     return plan;
   }
 
  private:
-  // Scores a candidate of model `v`: the planning input's evaluator for the scenario's own model, the analytic
-  // executor on the variant otherwise (the evaluator is bound to the scenario's model).
-  static double latency(const PlanningInput& in, const Model& v, const Plan& plan) {
-    if (in.evaluator && v.name == in.model.name) return in.evaluator(plan).latency_s;
-    return evaluate(build_task_graph(plan, v, in.platform), in.platform).latency_s;
+  // Scores a candidate of model `v`: one frame's latency by the analytic executor (the planning input's default
+  // evaluator, called directly because candidates run model variants the input's evaluator is not bound to) and, with
+  // a shared air, never less than the frame's air time (air_time_s).
+  // Reconstruction: HALP's papers time communication on their own links; on one Wi-Fi AP every transfer shares the
+  // air, which the analytic executor does not model, so the bound keeps the ratio search from plans the air cannot
+  // carry.
+  struct Score {
+    double value = 0, latency_s = 0, air_s = 0;
+  };
+  static Score score(const PlanningInput& in, const Model& v, const Plan& plan, bool shared_air) {
+    TaskGraph g = build_task_graph(plan, v, in.platform);
+    Score s;
+    s.latency_s = evaluate(g, in.platform).latency_s;
+    s.air_s = air_time_s(g, in.platform);
+    s.value = shared_air ? std::max(s.latency_s, s.air_s) : s.latency_s;
+    return s;
+  }
+  static std::string describe(const Score& s, bool shared_air) {
+    return fmt::format("latency {:.6g} s, air time {:.6g} s (simulated, analytic executor{})", s.latency_s, s.air_s,
+                       shared_air ? "; scored by the larger" : "");
   }
 
   // A lower bound on the latency of any HALP plan of `v` over the host and the secondaries, each computing one piece
@@ -587,30 +689,32 @@ class HalpPlanner : public Planner {
   }
 
   static Candidate plan_standalone(const PlanningInput& in, const Model& v, const std::string& host,
-                                   const std::string& requester) {
+                                   const std::string& requester, bool shared_air) {
     Candidate c;
     c.model = &v;
     c.plan.source = c.plan.sink = requester;
     c.plan.stages.push_back(whole_stage(v, 1, v.size() - 1, host));
-    c.latency_s = latency(in, v, c.plan);
-    c.how = fmt::format("stand-alone: '{}' whole on {}", v.name, host);
+    Score s = score(in, v, c.plan, shared_air);
+    c.latency_s = s.value;
+    c.how = fmt::format("stand-alone: '{}' whole on {}; {}", v.name, host, describe(s, shared_air));
     return c;
   }
 
   static Candidate plan_halp(const PlanningInput& in, const Model& v, const Setup& setup, const std::string& requester,
-                             const std::vector<BlockScheme>& schemes, const std::vector<bool>& overlaps, int max_eval) {
+                             const std::vector<BlockScheme>& schemes, const std::vector<bool>& overlaps, int max_eval,
+                             bool shared_air) {
     if (spatial_prefix(v) < 1)
       throw InputError(InputIssue{"", 0, 0, "model", fmt::format("planner 'halp': model '{}' has no spatial layer to "
                                                                  "partition", v.name)});
     Candidate c;
     c.model = &v;
-    Scorer score = [&](const Plan& p) { return latency(in, v, p); };
+    Scorer scorer = [&](const Plan& p) { return score(in, v, p, shared_air).value; };
     bool first = true, best_overlap = true;
     BlockScheme best_scheme = schemes.front();
     Optimised best;
     for (BlockScheme sch : schemes)
       for (bool ov : overlaps) {
-        Optimised o = optimise(v, in.platform, setup, requester, sch, ov, score, max_eval);
+        Optimised o = optimise(v, in.platform, setup, requester, sch, ov, scorer, max_eval);
         if (first || o.latency_s < best.latency_s * (1 - 1e-12))
           best = std::move(o), best_scheme = sch, best_overlap = ov, first = false;
       }
@@ -625,9 +729,9 @@ class HalpPlanner : public Planner {
     }
     std::string layout;
     for (std::size_t k = 0; k < setup.layout.size(); ++k) layout += (k ? "/" : "") + setup.layout[k];
-    c.how = fmt::format("HALP '{}': host {} computes the overlapping zones; {} blocks ({}), overlap {}, block-end rows {} = {}",
+    c.how = fmt::format("HALP '{}': host {} computes the overlapping zones; {} blocks ({}), overlap {}, block-end rows {} = {}; {}",
                         v.name, setup.host, best.partition.blocks.size(), block_scheme_name(best_scheme),
-                        best_overlap ? "on" : "off", layout, rows);
+                        best_overlap ? "on" : "off", layout, rows, describe(score(in, v, c.plan, shared_air), shared_air));
     return c;
   }
 };

@@ -29,6 +29,7 @@
 #include "planners/planner.hpp"
 #include "sim/model/model.hpp"
 #include "sim/plan/plan.hpp"
+#include "sim/plan/task_graph.hpp"
 #include "sim/platform/platform.hpp"
 
 namespace edgesplit::halp {
@@ -96,15 +97,23 @@ std::vector<int> balanced_rows(const Model& m, const Platform& p, const Setup& s
 // The host computes everything (secondaries' rows 0): stand-alone computation, always a candidate of the search.
 Partition host_only(const Model& m, const Setup& s, const std::vector<std::pair<int, int>>& blocks);
 
+// Air time of one frame's transfers on the platform's one Wi-Fi access point: Σ over non-local transfers of bytes ×
+// (1/r_src + 1/r_dst) over the stations among the endpoints (a station-to-station transfer crosses the air twice;
+// the cloud link is not air). Every transfer shares that air, so no run of the frame can be shorter (the SimGrid
+// executor's Wi-Fi model: Σ_flows rate × (1/r_src + 1/r_dst) ≤ 1); the analytic executor, which lets transfers run
+// side by side, does not see it.
+double air_time_s(const TaskGraph& g, const Platform& p);
+
 struct Optimised {
   Partition partition;
   Plan plan;
   double latency_s = 0;
   int evaluations = 0;
 };
-// The task-partitioning ratio: from balanced_rows, integer coordinate descent on every block's segment boundaries
-// (moves of h/8, h/16, h/32, h/64 rows, then single rows), each candidate scored by `score` (one frame's latency);
-// the host-only partition is a candidate too. At most `max_evaluations` scores.
+// The task-partitioning ratio, each candidate scored by `score` (one frame's latency), at most `max_evaluations`
+// scores: (1) one share per segment for the whole network, from the closed form (balanced_rows averaged over the
+// blocks) by coordinate descent; (2) from the best of that, the per-block closed form and the host alone, integer
+// coordinate descent on every block's segment boundaries down to single rows.
 using Scorer = std::function<double(const Plan&)>;
 Optimised optimise(const Model& m, const Platform& p, const Setup& s, const std::string& requester,
                    BlockScheme scheme, bool overlap, const Scorer& score, int max_evaluations);
