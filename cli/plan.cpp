@@ -101,20 +101,22 @@ int run_plan(const std::vector<std::string>& args) {
       transfers.push_back({{"from", g.roles[static_cast<std::size_t>(t.from)].name}, {"to", g.roles[static_cast<std::size_t>(t.to)].name},
                            {"bytes", t.bytes}, {"metadata_bytes", t.metadata_bytes}, {"bits", t.bits}, {"local", t.local}});
     j["task_graph"] = {{"roles", roles}, {"transfers", transfers}};
-    j["regions"] = plan_regions_json(plan, sc.model);
+    j["regions"] = plan_regions_json(plan, plan_model(plan, sc.model));  // the variant's layers, when it names one
     fmt::print("{}\n", j.dump(2));
     return kExitOk;
   }
   fmt::print("scenario '{}': planner {}, model {}{}\n", sc.name, plan.planner, sc.model.name,
              plan.model_variant.empty() ? "" : " (" + plan.model_variant + ")");
   if (!plan.note.empty()) fmt::print("  {}\n", plan.note);
-  fmt::print("source {} -> sink {}; pipelined: {}; accounting: {}; result at {} bit\n", plan.source, plan.sink,
-             plan.pipelined ? "yes" : "no", accounting_name(plan.accounting), plan.output_bits);
+  fmt::print("source {} -> sink {}; pipelined: {}; accounting: {}; result at {} bit{}\n", plan.source, plan.sink,
+             plan.pipelined ? "yes" : "no", accounting_name(plan.accounting), plan.output_bits,
+             plan.sequential_devices ? "; devices compute one piece at a time, in order" : "");
+  const Model run_model = plan_model(plan, sc.model);  // stages index the variant's layers when the plan names one
   for (std::size_t s = 0; s < plan.stages.size(); ++s) {
     const Stage& st = plan.stages[s];
     fmt::print("stage {}: layers {}..{} ({}..{}), {} split, input {}{} at {} bit{}\n", s, st.first_layer, st.last_layer,
-               sc.model.layers[static_cast<std::size_t>(st.first_layer)].name,
-               sc.model.layers[static_cast<std::size_t>(st.last_layer)].name, split_kind_name(st.split),
+               run_model.layers[static_cast<std::size_t>(st.first_layer)].name,
+               run_model.layers[static_cast<std::size_t>(st.last_layer)].name, split_kind_name(st.split),
                route_name(st.input_route), st.input_route == Route::ViaHost ? " via " + st.host : "", st.input_bits,
                st.input_scales == ScaleGranularity::None ? "" : fmt::format(" ({} scales)", scale_granularity_name(st.input_scales)));
     for (std::size_t k = 0; k < st.pieces.size(); ++k) {

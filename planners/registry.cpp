@@ -25,6 +25,7 @@ PlannerEntry coedge_entry();
 PlannerEntry oracle_entry();
 PlannerEntry awd_entry();
 PlannerEntry dyno_entry();
+PlannerEntry halp_entry();
 #ifdef EDGESPLIT_HAVE_TORCH
 PlannerEntry distredge_entry();
 #endif
@@ -38,7 +39,7 @@ const std::vector<PlannerEntry>& planner_registry() {
     std::vector<PlannerEntry> e{local_entry(), cloud_entry(), even_entry()};
     e.push_back(pico_entry());
     for (auto* f : {offload_entry, neurosurgeon_entry, modnn_entry, deepthings_entry, deeperthings_entry, aofl_entry,
-                    coedge_entry, oracle_entry, awd_entry, dyno_entry})
+                    coedge_entry, oracle_entry, awd_entry, dyno_entry, halp_entry})
       e.push_back(f());
 #ifdef EDGESPLIT_HAVE_TORCH
     e.push_back(distredge_entry());

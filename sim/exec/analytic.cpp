@@ -30,9 +30,11 @@ double hop_latency(const Platform& p, int d) {
 }  // namespace
 
 Evaluation evaluate(const TaskGraph& g, const Platform& p) {
-  thread_local std::vector<double> ready, lat, dur;
+  thread_local std::vector<double> ready, lat, dur, cpu_free, cpu_sum;
   std::size_t nr = g.roles.size(), nt = g.transfers.size();
   ready.assign(nr, 0.0);
+  cpu_free.assign(p.devices.size(), 0.0);  // sequential devices: when each device's CPU is next free
+  cpu_sum.assign(p.devices.size(), 0.0);   // and its compute per frame (a lower bound on the period)
   lat.resize(nt);
   dur.resize(nt);
   for (std::size_t i = 0; i < nt; ++i) {
@@ -56,9 +58,16 @@ Evaluation evaluate(const TaskGraph& g, const Platform& p) {
       in_max = std::max(in_max, dur[e]);
     }
     for (int e : role.out) out_max = std::max(out_max, lat[e] + dur[e]);
+    if (g.sequential_devices && role.time_ref_s > 0) {
+      auto dv = static_cast<std::size_t>(role.device);
+      start = std::max(start, cpu_free[dv]);
+      cpu_free[dv] = start + compute;
+      cpu_sum[dv] += compute;
+    }
     ready[r] = start + compute;
     ev.period_s = std::max(ev.period_s, in_max + compute + out_max);
   }
+  for (double busy : cpu_sum) ev.period_s = std::max(ev.period_s, busy);
   ev.latency_s = ready[static_cast<std::size_t>(g.sink)];
   return ev;
 }
@@ -72,12 +81,13 @@ struct GraphRun {
   double fail_t = INFINITY;                  // earliest failure of a device holding one of its roles
   std::string fail_device;
   std::vector<double> done_prev, send_start, t_start, t_end;
+  std::vector<double> cpu_free;  // sequential devices: when each device's CPU is next free (frames in order)
   double prev_completion = 0;
 
   GraphRun(const TaskGraph& graph, const Platform& p, const Conditions& cond, double free_at, int role_off, int xfer_off)
       : g(&graph), role_offset(role_off), transfer_offset(xfer_off), done_prev(graph.roles.size(), free_at),
         send_start(graph.roles.size(), free_at), t_start(graph.transfers.size()), t_end(graph.transfers.size()),
-        prev_completion(free_at) {
+        cpu_free(p.devices.size(), free_at), prev_completion(free_at) {
     for (const auto& role : graph.roles)
       if (auto f = cond.failure_time(role.device); f && *f < fail_t) {
         fail_t = *f;
@@ -112,8 +122,14 @@ struct GraphRun {
         t_end[e] = t.local ? s : cond.transfer_end(t.src_device, t.dst_device, s, static_cast<double>(t.bytes));
         in_end = std::max(in_end, t_end[e]);
       }
-      double c_end = cond.compute_end(role.device, in_end, role.time_ref_s);
-      if (role.time_ref_s > 0) rec.computes.push_back({role_offset + static_cast<int>(r), fr.frame, in_end, c_end});
+      // A sequential device computes its roles one at a time in index order (Plan::sequential_devices); sending
+      // does not hold it.
+      double c_start = in_end;
+      const bool takes_cpu = gr.sequential_devices && role.time_ref_s > 0;
+      if (takes_cpu) c_start = std::max(in_end, cpu_free[static_cast<std::size_t>(role.device)]);
+      double c_end = cond.compute_end(role.device, c_start, role.time_ref_s);
+      if (takes_cpu) cpu_free[static_cast<std::size_t>(role.device)] = c_end;
+      if (role.time_ref_s > 0) rec.computes.push_back({role_offset + static_cast<int>(r), fr.frame, c_start, c_end});
       send_start[r] = c_end;
     }
     for (std::size_t r = 0; r < nr; ++r) {

@@ -3,11 +3,15 @@
 // What it assumes about the shared air (and so where it differs from the SimGrid executor): every transfer runs
 // alone at its route's bottleneck rate — station→station 1/(1/r_src + 1/r_dst) (the air crossed twice),
 // station↔cloud min(r_station, cloud bandwidth) — plus the route's latency before it. Transfers that overlap in time
-// do NOT slow each other down, and roles that share a device do not share its CPU. Everything else is the SimGrid
-// executor's semantics exactly: each role handles frames in order — receive all inputs, compute, send all outputs
-// and wait until they are delivered — and a transfer starts when the sender has waited its latency and the receiver
-// has posted its receive (rendezvous). On a plan whose transfers never overlap on the air the two executors agree to
-// 1e-9 s; where they overlap, SimGrid is slower by the sharing.
+// do NOT slow each other down, and roles that share a device do not share its CPU — unless the graph is
+// `sequential_devices` (Plan::sequential_devices): then each device computes its roles one at a time in role-index
+// order, frame after frame, in both executors alike (a role computes once its inputs are in and the device's previous
+// role in that order has computed; sending does not hold the device). Everything else is the SimGrid executor's
+// semantics exactly: each role handles frames in order — receive all inputs, compute, send all outputs and wait until
+// they are delivered — and a transfer starts when the sender has waited its latency and the receiver has posted its
+// receive (rendezvous). On a plan whose transfers never overlap on the air, and whose roles on one device never
+// compute at the same time unless sequential, the two executors agree to 1e-9 s; where transfers overlap, SimGrid is
+// slower by the sharing.
 #pragma once
 
 #include "sim/exec/job.hpp"
@@ -18,7 +22,8 @@ namespace edgesplit {
 struct Evaluation {
   double latency_s = 0;  // one frame alone: the critical path through the graph
   double period_s = 0;   // pipelined stream bound: the slowest role's cycle (max input transfer + compute + max
-                         // latency-and-output transfer); exact for chains, a lower bound otherwise
+                         // latency-and-output transfer) and, for sequential devices, each device's compute per
+                         // frame; exact for chains, a lower bound otherwise
 };
 
 // Allocation-free after warm-up; no dynamics (the platform's initial conditions).

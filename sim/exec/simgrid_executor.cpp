@@ -41,6 +41,9 @@ struct ScenarioState {
   std::vector<char> role_done;
   std::vector<sg4::Mailbox*> mailboxes;  // per transfer
   sg4::SemaphorePtr token;  // non-pipelined: the sink releases one per finished frame
+  // Sequential devices (TaskGraph::sequential_devices): per role, the semaphore it takes before computing and the one
+  // it gives after — a ring over each device's compute roles in index order, the first one open.
+  std::vector<sg4::SemaphorePtr> cpu_take, cpu_give;
   bool finished = false;
   double end_s = 0;
   std::vector<double> energy_J;
@@ -107,10 +110,13 @@ void role_loop(ScenarioState* st, int r) {
       which.erase(which.begin() + static_cast<std::ptrdiff_t>(k));
     }
     if (role.time_ref_s > 0) {
+      const sg4::SemaphorePtr& take = st->cpu_take[static_cast<std::size_t>(r)];
+      if (take) take->acquire();  // a sequential device: wait for the previous role in order to have computed
       double s = sg4::Engine::get_clock();
       // exec_init + set_host: Host::exec_init ignores its host in 3.32 (simgrid.md §4).
       sg4::this_actor::exec_init(role.time_ref_s * kFlops)->set_host(st->hosts[static_cast<std::size_t>(role.device)])->wait();
       st->computes.push_back({r, f, s, sg4::Engine::get_clock()});
+      if (take) st->cpu_give[static_cast<std::size_t>(r)]->release();  // sending does not hold the device
     }
     double send_start = sg4::Engine::get_clock();
     for (const auto& [lat, e] : outs) {
@@ -285,6 +291,21 @@ std::vector<RunResult> run_supported(const std::vector<const SimJob*>& jobs) {
     st->transfer_done.assign(nf * nt, 0);
     st->role_done.assign(g.roles.size(), 0);
     st->token = sg4::Semaphore::create(0);
+    st->cpu_take.assign(g.roles.size(), nullptr);
+    st->cpu_give.assign(g.roles.size(), nullptr);
+    if (g.sequential_devices) {
+      std::map<int, std::vector<std::size_t>> by_device;  // compute roles per device, in index order
+      for (std::size_t r = 0; r < g.roles.size(); ++r)
+        if (g.roles[r].time_ref_s > 0) by_device[g.roles[r].device].push_back(r);
+      for (const auto& [device, roles] : by_device) {
+        std::vector<sg4::SemaphorePtr> ring;
+        for (std::size_t i = 0; i < roles.size(); ++i) ring.push_back(sg4::Semaphore::create(i == 0 ? 1 : 0));
+        for (std::size_t i = 0; i < roles.size(); ++i) {
+          st->cpu_take[roles[i]] = ring[i];
+          st->cpu_give[roles[i]] = ring[(i + 1) % roles.size()];
+        }
+      }
+    }
     for (std::size_t e = 0; e < nt; ++e)
       st->mailboxes.push_back(sg4::Mailbox::by_name(fmt::format("s{}_t{}", st->index, e)));
     if (nf == 0) {

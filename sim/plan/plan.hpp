@@ -62,6 +62,12 @@ struct Plan {
   std::string model_variant;  // e.g. MobileNet "0.75_160"; empty = the scenario's model as given
   std::vector<Stage> stages;  // in pipeline order; together they cover layers 1..L-1 exactly once
   bool pipelined = false;     // frames may overlap in the stages (PICO); else one frame at a time
+  // Each device computes its compute roles one at a time, in task-graph order (stage by stage, pieces in plan order),
+  // frame after frame — a worker with one compute thread. Sending does not hold the device: a piece's results travel
+  // while the device computes its next piece (HALP's schedule: the host computes the rows a secondary waits for
+  // first). false (default): roles that share a device run concurrently — the analytic executor gives each the whole
+  // device, the SimGrid executor shares its CPU among them.
+  bool sequential_devices = false;
   std::string source;         // device holding the input frame (the requester)
   std::string sink;           // device the result is due at (the requester)
   int output_bits = 32;       // bits per element of the result sent to the sink

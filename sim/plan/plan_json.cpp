@@ -32,6 +32,7 @@ nlohmann::json plan_to_json(const Plan& p, const Model& base) {
                       {"pipelined", p.pipelined}, {"source", p.source},       {"sink", p.sink},
                       {"output_bits", p.output_bits}, {"accounting", accounting_name(p.accounting)}, {"note", p.note},
                       {"stages", stages}};
+  if (p.sequential_devices) j["sequential_devices"] = true;
   if (p.accuracy_top1 > 0) {
     j["accuracy_top1"] = p.accuracy_top1;
     j["accuracy_source"] = p.accuracy_source;
@@ -51,6 +52,7 @@ Plan plan_from_json(const nlohmann::json& j) {
     p.planner = j.value("planner", "");
     p.model_variant = j.value("model_variant", "");
     p.pipelined = j.value("pipelined", false);
+    p.sequential_devices = j.value("sequential_devices", false);
     p.source = j.at("source").get<std::string>();
     p.sink = j.at("sink").get<std::string>();
     p.output_bits = j.value("output_bits", 32);

@@ -60,6 +60,7 @@ TaskGraph build_task_graph(const Plan& plan, const Model& base, const Platform& 
   TaskGraph g;
   g.model = model.name;
   g.pipelined = plan.pipelined;
+  g.sequential_devices = plan.sequential_devices;
 
   std::vector<int> layer_stage(static_cast<std::size_t>(model.size()), -1);
   for (std::size_t s = 0; s < plan.stages.size(); ++s)

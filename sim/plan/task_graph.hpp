@@ -57,6 +57,7 @@ struct TaskGraph {
   std::vector<Transfer> transfers;
   int source = 0, sink = 0;  // role indices
   bool pipelined = false;
+  bool sequential_devices = false;  // Plan::sequential_devices: a device computes its roles one at a time, in index order
 
   std::int64_t total_macs() const;
   std::int64_t network_bytes() const;  // bytes of non-local transfers
