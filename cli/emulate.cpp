@@ -39,6 +39,8 @@ int run_emulate(const std::vector<std::string>& args) {
       "net", po::value<std::string>()->default_value("netns"),
       "netns: workers in network namespaces with tc shaping (falls back to pace without root); pace: sender pacing")(
       "backend", po::value<std::string>()->default_value(""), "kernel backend (default: the best compiled in)")(
+      "dilation", po::value<std::string>()->default_value("auto"),
+      "paced mode: run the emulated world this many times slower than real time (auto: from the compute measured here)")(
       "seed", po::value<std::uint64_t>()->default_value(1), "weights and input seed")(
       "trace", po::value<std::string>(), "write a Chrome trace of the measured task spans")(
       "csv", po::value<std::string>(), "append the measured and simulated runs.csv rows to this file")(
@@ -47,7 +49,7 @@ int run_emulate(const std::vector<std::string>& args) {
   pos.add("scenario", 1);
   po::variables_map vm;
   if (!parse_options("edgesplit emulate SCENARIO [--frames N] [--mode paced|native] [--net netns|pace] "
-                     "[--trace FILE] [--csv FILE]",
+                     "[--dilation auto|K] [--trace FILE] [--csv FILE]",
                      args, opts, pos, vm))
     return kExitOk;
   runtime::EmulationOptions o;
@@ -62,6 +64,18 @@ int run_emulate(const std::vector<std::string>& args) {
   o.mode = mode == "paced" ? runtime::PaceMode::paced : runtime::PaceMode::native;
   o.net = net == "netns" ? runtime::NetMode::netns : runtime::NetMode::pace;
   o.backend = vm["backend"].as<std::string>();
+  if (const std::string d = vm["dilation"].as<std::string>(); d != "auto") {
+    std::size_t used = 0;
+    double k = 0;
+    try {
+      k = std::stod(d, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != d.size() || !(k >= 1))
+      throw InputError(InputIssue{"", 0, 0, "--dilation", fmt::format("expected 'auto' or a number >= 1, found '{}'", d)});
+    o.dilation = k;
+  }
   o.weights_seed = vm["seed"].as<std::uint64_t>();
   o.simulate = !vm.count("no-simulate");
   o.trace = vm.count("trace") > 0;
@@ -81,7 +95,8 @@ int run_emulate(const std::vector<std::string>& args) {
   const bool sim_ok = s.status == "ok";
   fmt::print("emulate {} (key {}): plan by {}{}\n", sc.name, sc.key, plan.planner,
              plan.note.empty() ? "" : ": " + plan.note);
-  fmt::print("workers: {}, net: {}, mode: {}, frames: {}\n", r.workers, r.net_used, mode, m.frames_completed);
+  fmt::print("workers: {}, net: {}, mode: {}, frames: {}, time dilation: x{}\n", r.workers, r.net_used, mode,
+             m.frames_completed, r.dilation);
   fmt::print("output check (measured): max |distributed - monolithic| = {:.3g}, max |monolithic| = {:.3g}: {}\n",
              r.max_abs_error, r.max_abs_output,
              r.output_ok ? "equal within 1e-5 of the largest value" : "MISMATCH (over 1e-5 of the largest value)");

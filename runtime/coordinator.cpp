@@ -51,7 +51,8 @@ void Coordinator::launch(const WorkerLaunch& w) {
   auto h = std::make_unique<Handle>();
   h->id = w.id;
   // The token travels in argv only for emulation on one host (the workers are ours); see docs/formats.md.
-  h->process = ChildProcess::spawn({options_.binary, "worker", "--listen", w.listen_host + ":0", "--token",
+  h->process = ChildProcess::spawn({options_.binary, "worker", "--listen",
+                                    w.listen_host + ":" + std::to_string(w.listen_port), "--token",
                                     options_.token, "--id", std::to_string(w.id)},
                                    w.netns, options_.quiet_workers);
   Handle& ref = *h;
@@ -177,6 +178,11 @@ std::size_t Coordinator::send(int worker, const Tensor& t) {
 
 Coordinator::Collected Coordinator::collect(std::uint32_t frame, std::size_t outputs, const std::set<int>& reporters,
                                             double timeout_s) {
+  return collect(frame, outputs, reporters.size(), timeout_s);
+}
+
+Coordinator::Collected Coordinator::collect(std::uint32_t frame, std::size_t outputs, std::size_t reports,
+                                            double timeout_s) {
   Collected c;
   if (auto it = early_outputs_.find(frame); it != early_outputs_.end()) {
     for (auto& [t, at] : it->second) {
@@ -190,10 +196,10 @@ Coordinator::Collected Coordinator::collect(std::uint32_t frame, std::size_t out
     early_reports_.erase(it);
   }
   const double until = monotonic_s() + timeout_s;
-  while (c.outputs.size() < outputs || c.reports.size() < reporters.size()) {
+  while (c.outputs.size() < outputs || c.reports.size() < reports) {
     if (monotonic_s() > until)
       throw std::runtime_error(fmt::format("frame {}: {} of {} outputs and {} of {} reports after {} s", frame,
-                                           c.outputs.size(), outputs, c.reports.size(), reporters.size(), timeout_s));
+                                           c.outputs.size(), outputs, c.reports.size(), reports, timeout_s));
     auto e = next_event(0.05);
     if (!e) continue;
     const Message& m = *e->message;

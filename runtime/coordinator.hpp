@@ -45,6 +45,7 @@ struct WorkerLaunch {
   int id = 0;
   std::string netns;                // "" = the current namespace
   std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 0;  // 0: the kernel picks one
 };
 
 class Coordinator {
@@ -78,6 +79,8 @@ class Coordinator {
   // Waits for `outputs` tensors of `frame` and a report from each worker in `reporters`. Throws WorkerFailure when a
   // worker dies or reports an error, std::runtime_error on timeout.
   Collected collect(std::uint32_t frame, std::size_t outputs, const std::set<int>& reporters, double timeout_s);
+  // The same, waiting for `reports` frame reports from any workers.
+  Collected collect(std::uint32_t frame, std::size_t outputs, std::size_t reports, double timeout_s);
   // Asks every worker to exit, waits up to grace_s, then kills what is left. Reaps all.
   void shutdown(double grace_s = 2.0);
 

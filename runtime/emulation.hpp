@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/role.hpp"
+#include "runtime/wire.hpp"
 #include "sim/metrics/run_result.hpp"
 #include "sim/plan/task_graph.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -27,6 +28,12 @@ struct EmulationOptions {
   NetMode net = NetMode::pace;
   std::string backend;         // kernel backend; "" = the best one compiled in
   std::uint64_t weights_seed = 1;
+  // Time dilation (paced mode): the emulated world runs `dilation` times slower than real time — predicted compute
+  // times and latencies multiplied, link rates divided — and measured times are divided by it again, so that this
+  // host's real compute (and the framework's own work) fits inside devices predicted faster than it, such as a GPU.
+  // 0: automatic (twice the largest real-compute / predicted ratio measured in-process before the run, rounded up
+  // to 1, 2, 3, 4, 5, 6 or 8 x 10^k; at least 1). Native mode always runs at 1.
+  double dilation = 0;
   double frame_timeout_s = 300;
   bool simulate = true;        // also run the SimGrid executor on the same plan for comparison
   bool trace = false;          // fill measured.trace with every task span (Chrome trace)
@@ -39,8 +46,13 @@ struct EmulationOptions {
 struct CompiledEmulation {
   std::map<int, RoleSpec> roles;  // by worker id (= device index)
   int input_worker = 0;
+  int sink_worker = 0;
+  int source_task = 0, sink_task = 0;  // task ids = TaskGraph role indices
   static constexpr int kInputSlot = 0;
   static constexpr int kOutputSlot = 1;
+  // The coordinator opens each frame with a 1-value tensor on this slot to the source task: closed-loop frames start
+  // when it arrives (after the previous result, or all at once for a pipelined plan).
+  static constexpr int kGateSlot = -1;
   // Per (source device, destination device), non-local: payload bytes per frame as the emulator moves them, and as
   // the TaskGraph charges them (they must agree: same cells, same bits).
   std::map<std::pair<int, int>, std::int64_t> payload_bytes;
@@ -61,6 +73,22 @@ struct LinkReport {
   std::int64_t messages = 0;         // tensor messages, x frames
 };
 
+// How the emulator charges a transfer from device a to device b, read from the platform as the simulator reads it:
+// the route's latency, the seconds per byte it occupies the Wi-Fi air (1/r_a + 1/r_b over its Wi-Fi ends) and the
+// cloud's wired link (1/bandwidth, when one end is the cloud). Alone, it runs at 1 / max(air, wan) bytes per second.
+struct RouteModel {
+  double latency_s = 0;
+  double air_s_per_byte = 0;
+  double wan_s_per_byte = 0;
+  int wan = 0;  // SharedClocks::Resource: 1 towards the cloud, 2 from it, 0 none
+  double alone_Bps() const;
+};
+RouteModel route_model(const Platform& platform, int a, int b);
+
+// Real compute seconds of each task on this host (in-process, every task in graph order, the second of `repeats`
+// runs timed), for the automatic dilation. Keyed by task id.
+std::map<int, double> measure_task_compute(const CompiledEmulation& ce, const Tensor& input, int repeats = 2);
+
 struct EmulationReport {
   RunResult measured;   // executor "emulator"
   RunResult simulated;  // executor "simgrid" (status "error" with the reason when not run)
@@ -72,6 +100,9 @@ struct EmulationReport {
   std::string net_used;       // "netns" | "pace", with the reason when netns fell back
   std::vector<std::string> notes;
   int workers = 0;
+  double dilation = 1;          // the time dilation the run used
+  double compute_ratio = 0;     // largest real compute / predicted time of a task here (0: not measured)
+  int tasks_run = 0, overruns = 0;  // paced tasks with a prediction, and those whose real compute ran past it
 };
 
 EmulationReport emulate(const Scenario& scenario, const Plan& plan, const EmulationOptions& options);

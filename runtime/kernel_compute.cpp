@@ -21,10 +21,25 @@ struct Context {
   Model model;
   std::unique_ptr<kernels::Backend> backend;
   std::uint64_t seed = 0;
+  std::mutex weights_mutex;
   // Built on first use: a worker only holds the weights of the layers it computes (VGG-16 fc6 alone is 411 MB).
   std::map<int, kernels::LayerWeights> weights;
+  // Prepared kernels by (task, layer): a kernel's prepare() creates the primitive and reorders the weights, which
+  // for AlexNet's fc6 (151 MB) costs about a second; the profiles time execute() alone, so preparing once per frame
+  // made every frame overrun its predicted time. One task runs one frame at a time, so its kernels are never shared.
+  std::mutex kernels_mutex;
+  std::map<std::pair<int, int>, std::pair<Region, std::unique_ptr<kernels::Kernel>>> kernels;
+
+  kernels::Kernel& kernel(int task, const Layer& layer, int l, const Region& out) {
+    const kernels::LayerWeights& w = layer_weights(l);
+    std::lock_guard lock(kernels_mutex);
+    auto& slot = kernels[{task, l}];
+    if (!slot.second || !(slot.first == out)) slot = {out, backend->prepare(layer, w, out)};
+    return *slot.second;
+  }
 
   const kernels::LayerWeights& layer_weights(int i) {
+    std::lock_guard lock(weights_mutex);
     auto it = weights.find(i);
     if (it == weights.end())
       // kernels::make_model_weights gives layer i the seed + i: the same weights as the monolithic reference.
@@ -117,7 +132,12 @@ ComputeRegistry kernel_computes() {
         }
         std::vector<const kernels::Tensor*> ptrs;
         for (const auto& t : crops) ptrs.push_back(&t);
-        held[l] = Held{reg, kernels::run_kernel(*ctx.backend, layer, ctx.layer_weights(l), reg, ptrs)};
+        kernels::Kernel& k = ctx.kernel(task.id, layer, l, reg);
+        k.load(ptrs);
+        k.execute();
+        Held h{reg, {}};
+        k.store(h.tensor);
+        held[l] = std::move(h);
       }
     }
 

@@ -137,7 +137,13 @@ NetnsTopology::NetnsTopology(TopologyOptions options) : options_(std::move(optio
   for (const auto& l : options_.stations)
     if (!(l.uplink_bps >= 0) || !(l.downlink_bps >= 0))
       throw std::invalid_argument(fmt::format("station rates must be >= 0 bit/s, got {} / {}", l.uplink_bps, l.downlink_bps));
-  if (!(options_.shared_air_bps >= 0)) throw std::invalid_argument("shared_air_bps must be >= 0");
+  for (const auto& f : options_.air.flows)
+    if (f.from < 0 || f.to < 0 || f.from == f.to || f.from >= static_cast<int>(options_.stations.size()) ||
+        f.to >= static_cast<int>(options_.stations.size()) || !(f.air_s_per_byte > 0))
+      throw std::invalid_argument(fmt::format("bad air flow {} -> {} at {} s/byte", f.from, f.to, f.air_s_per_byte));
+  if (options_.air.wired_station >= static_cast<int>(options_.stations.size()) ||
+      (options_.air.wired_station >= 0 && !(options_.air.wired_bps > 0)))
+    throw std::invalid_argument("the wired station needs an index of a station and a rate > 0");
   prefix_ = options_.prefix.empty() ? fmt::format("es{}n{}", ::getpid(), topology_counter++) : options_.prefix;
   try {
     build();
@@ -215,27 +221,115 @@ void NetnsTopology::build() {
       tc({"-n", ap_, "qdisc", "replace", "dev", port, "root", "tbf", "rate", tc_rate(l.downlink_bps), "burst", burst,
           "latency", "100ms"});
   }
-  if (options_.shared_air_bps > 0) {
-    // infra.md S3: every AP port's ingress is redirected to ifb0, shaped by one htb budget with a fair class per
-    // station (no sfq/fq_codel on this kernel).
-    const std::string rate = tc_rate(options_.shared_air_bps);
-    ip({"-n", ap_, "link", "add", "ifb0", "type", "ifb"});
-    ip({"-n", ap_, "link", "set", "ifb0", "up"});
-    tc({"-n", ap_, "qdisc", "add", "dev", "ifb0", "root", "handle", "1:", "htb", "default", "99", "r2q", "1"});
-    tc({"-n", ap_, "class", "add", "dev", "ifb0", "parent", "1:", "classid", "1:1", "htb", "rate", rate, "ceil", rate});
-    for (std::size_t i = 0; i < options_.stations.size(); ++i) {
-      const std::string cls = fmt::format("1:{:x}", i + 16);
-      tc({"-n", ap_, "class", "add", "dev", "ifb0", "parent", "1:1", "classid", cls, "htb", "rate", "100kbit", "ceil",
-          rate, "quantum", "1514"});
-      tc({"-n", ap_, "filter", "add", "dev", "ifb0", "parent", "1:", "protocol", "ip", "prio", "1", "u32", "match",
-          "ip", "src", station_address(static_cast<int>(i)) + "/32", "flowid", cls});
-      const std::string port = fmt::format("p{}", i + 1);
-      tc({"-n", ap_, "qdisc", "add", "dev", port, "handle", "ffff:", "ingress"});
-      tc({"-n", ap_, "filter", "add", "dev", port, "parent", "ffff:", "protocol", "all", "prio", "1", "u32", "match",
-          "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", "ifb0"});
+  if (!options_.air.flows.empty()) build_air();
+}
+
+namespace {
+
+// The u32 match for "TCP to this destination port" (IPv4 without options: the port sits at byte 22).
+std::vector<std::string> port_match(std::uint16_t port) {
+  if (port == 0) return {};
+  return {"match", "ip", "protocol", "6", "0xff", "match", "u16", std::to_string(port), "0xffff", "at", "22"};
+}
+
+}  // namespace
+
+void NetnsTopology::build_air() {
+  auto ip = [](std::vector<std::string> args) {
+    args.insert(args.begin(), kIp);
+    run_command(args);
+  };
+  auto tc = [](std::vector<std::string> args) {
+    args.insert(args.begin(), kTc);
+    run_command(args);
+  };
+  const AirOptions& air = options_.air;
+  // Charge per packet of flow f: (M_f + 14) + O bytes (IP length M_f, Ethernet header, size-table overhead O), for
+  // M_f - 52 payload bytes (IP 20 + TCP 20 + timestamps 12). The fastest flow (least seconds per byte, a_min) keeps
+  // M = 1500; every other flow gets the M_f for which charge per payload byte is in proportion to its a_f:
+  //   (M_f + 14 + O) / (M_f - 52) = G_f,   G_f = (1514 + O) / 1448 * a_f / a_min
+  //   =>  M_f = (14 + O + 52 G_f) / (G_f - 1)
+  // and the air class charges Rc = (1514 + O) / (1448 a_min) bytes per second, so that a flow alone moves
+  // Rc / G_f * ... = 1 / a_f payload bytes per second. Rounding M_f to whole bytes costs < 0.3 % for M_f > 200.
+  const double O = kAirPacketOverhead;
+  double a_min = air.flows.front().air_s_per_byte;
+  for (const auto& f : air.flows) a_min = std::min(a_min, f.air_s_per_byte);
+  const double g1 = (1514.0 + O) / 1448.0;
+  air_charge_Bps_ = g1 / a_min;
+  const auto rate = [](double Bps) { return fmt::format("{}bit", static_cast<long long>(Bps * 8 + 0.5)); };
+  const std::string burst = std::to_string(2 * (1514 + kAirPacketOverhead));
+  ip({"-n", ap_, "link", "add", "ifb0", "type", "ifb"});
+  ip({"-n", ap_, "link", "set", "ifb0", "up"});
+  tc({"-n", ap_, "qdisc", "add", "dev", "ifb0", "root", "handle", "1:", "stab", "overhead",
+      std::to_string(kAirPacketOverhead), "htb", "default", "2", "r2q", "1"});
+  tc({"-n", ap_, "class", "add", "dev", "ifb0", "parent", "1:", "classid", "1:1", "htb", "rate", rate(air_charge_Bps_),
+      "ceil", rate(air_charge_Bps_), "burst", burst, "cburst", burst});
+  tc({"-n", ap_, "class", "add", "dev", "ifb0", "parent", "1:", "classid", "1:2", "htb", "rate", "10gbit"});
+  // ACKs, credits and other small packets: unshaped (IP total length < 128).
+  tc({"-n", ap_, "filter", "add", "dev", "ifb0", "parent", "1:", "protocol", "ip", "prio", "1", "u32", "match", "u16",
+      "0", "0xff80", "at", "2", "flowid", "1:2"});
+  for (std::size_t k = 0; k < air.flows.size(); ++k) {
+    const AirFlow& f = air.flows[k];
+    const double G = g1 * f.air_s_per_byte / a_min;
+    const long mtu = G <= 1 + 1e-12 ? 1500 : std::lround((14 + O + 52 * G) / (G - 1));
+    if (mtu < 200)
+      throw std::invalid_argument(fmt::format("air flow {} -> {}: {:.3g} times slower than the fastest flow; the "
+                                              "emulated air supports up to about 7 times",
+                                              f.from, f.to, f.air_s_per_byte / a_min));
+    flow_mtu_.push_back(static_cast<int>(std::min(1500L, mtu)));
+    const std::string cls = fmt::format("1:{:x}", k + 16);
+    const auto quantum = static_cast<long long>((1514 + O) * f.air_s_per_byte / a_min + 0.5);
+    tc({"-n", ap_, "class", "add", "dev", "ifb0", "parent", "1:1", "classid", cls, "htb", "rate", "8bit", "ceil",
+        rate(air_charge_Bps_), "burst", burst, "cburst", burst, "quantum", std::to_string(quantum)});
+    // Deep enough that TCP never loses a segment here: the queue is bounded by what the flows have in flight.
+    tc({"-n", ap_, "qdisc", "add", "dev", "ifb0", "parent", cls, "pfifo", "limit", "100000"});
+    std::vector<std::string> filter = {"-n", ap_, "filter", "add", "dev", "ifb0", "parent", "1:", "protocol", "ip",
+                                       "prio", "2", "u32", "match", "ip", "src", station_address(f.from) + "/32",
+                                       "match", "ip", "dst", station_address(f.to) + "/32"};
+    for (const auto& m : port_match(air.data_port)) filter.push_back(m);
+    filter.insert(filter.end(), {"flowid", cls});
+    tc(filter);
+    if (flow_mtu_.back() < 1500)
+      ip({"-n", stations_.at(static_cast<std::size_t>(f.from)), "route", "add", station_address(f.to) + "/32", "dev",
+          "eth0", "mtu", "lock", std::to_string(flow_mtu_.back())});
+  }
+  for (std::size_t i = 0; i < options_.stations.size(); ++i) {
+    const std::string port = fmt::format("p{}", i + 1);
+    tc({"-n", ap_, "qdisc", "add", "dev", port, "handle", "ffff:", "ingress"});
+    tc({"-n", ap_, "filter", "add", "dev", port, "parent", "ffff:", "protocol", "all", "prio", "1", "u32", "match",
+        "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", "ifb0"});
+  }
+  if (air.wired_station >= 0) {
+    // The cloud's link, both directions: htb on the AP's port towards the cloud and on the cloud's own eth0, each
+    // charging TCP payload only (size table overhead -66: Ethernet 14 + IP 20 + TCP 32), one class per peer station
+    // for equal shares (SimGrid's split-duplex link, one max-min constraint per direction).
+    const int c = air.wired_station;
+    const std::string wired = rate(air.wired_bps / 8);
+    struct Side {
+      std::string ns, dev;
+      bool peer_is_src;  // towards the cloud: classes by source; from the cloud: by destination
+    };
+    for (const Side& side : {Side{ap_, fmt::format("p{}", c + 1), true},
+                             Side{stations_.at(static_cast<std::size_t>(c)), "eth0", false}}) {
+      tc({"-n", side.ns, "qdisc", "add", "dev", side.dev, "root", "handle", "1:", "stab", "overhead", "-66", "htb",
+          "default", "2"});
+      tc({"-n", side.ns, "class", "add", "dev", side.dev, "parent", "1:", "classid", "1:1", "htb", "rate", wired, "ceil",
+          wired, "burst", "3028", "cburst", "3028"});
+      tc({"-n", side.ns, "class", "add", "dev", side.dev, "parent", "1:", "classid", "1:2", "htb", "rate", "10gbit"});
+      for (std::size_t i = 0; i < options_.stations.size(); ++i) {
+        if (static_cast<int>(i) == c) continue;
+        const std::string cls = fmt::format("1:{:x}", i + 16);
+        tc({"-n", side.ns, "class", "add", "dev", side.dev, "parent", "1:1", "classid", cls, "htb", "rate", "8bit",
+            "ceil", wired, "burst", "3028", "cburst", "3028", "quantum", "1448"});
+        tc({"-n", side.ns, "qdisc", "add", "dev", side.dev, "parent", cls, "pfifo", "limit", "100000"});
+        std::vector<std::string> filter = {"-n", side.ns, "filter", "add", "dev", side.dev, "parent", "1:", "protocol",
+                                           "ip", "prio", "2", "u32", "match", "ip", side.peer_is_src ? "src" : "dst",
+                                           station_address(static_cast<int>(i)) + "/32"};
+        for (const auto& m : port_match(air.data_port)) filter.push_back(m);
+        filter.insert(filter.end(), {"flowid", cls});
+        tc(filter);
+      }
     }
-    tc({"-n", ap_, "class", "add", "dev", "ifb0", "parent", "1:1", "classid", "1:99", "htb", "rate", "100kbit", "ceil",
-        rate, "quantum", "1514"});
   }
 }
 

@@ -6,6 +6,7 @@
 // only inside the namespaces created here; everything is deleted by the destructor, also when construction fails.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -35,11 +36,34 @@ struct RouteShape {
   double rate_bps = 0;
 };
 
+// One data flow (station to station) charged on the shared air (TopologyOptions::air).
+struct AirFlow {
+  int from = 0;  // station index
+  int to = 0;    // station index
+  double air_s_per_byte = 0;  // seconds of air per TCP payload byte: 1/r_from + 1/r_to, counting Wi-Fi ends only
+};
+
+// The SimGrid executor's Wi-Fi air (shared/reference/simgrid.md §3.4) in tc: one budget that every flow's bytes
+// occupy in proportion to its air_s_per_byte, shared so that concurrent flows get equal throughput, alone a flow
+// runs at 1/air_s_per_byte. tc can only charge bytes, so the weight travels in the packet size: every AP port's
+// ingress goes to ifb0, whose root htb charges each packet its length plus a large constant (a size table's
+// overhead), i.e. about one unit per packet; each flow's segments are made 1/weight the size (a route MTU in the
+// sender's namespace), so its bytes cost in proportion to its weight. One htb class per flow under the air class,
+// with DRR quanta in proportion to the weights, shares the budget as equal throughput. Packets under 128 bytes (ACKs,
+// credits) and traffic not addressed to data_port pass unshaped, as the simulator charges neither.
+struct AirOptions {
+  std::vector<AirFlow> flows;
+  std::uint16_t data_port = 0;  // only TCP segments to this port are charged; 0: every IP packet of the flow
+  // The wired link of a station that is the cloud (not on the air): both directions shaped to wired_bps of TCP
+  // payload, shared equally among the flows; -1: none.
+  int wired_station = -1;
+  double wired_bps = 0;
+};
+
 struct TopologyOptions {
   std::vector<StationLink> stations;
   std::vector<RouteShape> routes;  // a station with routes gets htb on its eth0 instead of the uplink tbf
-  // > 0: one shared budget for everything the stations send (the AP's air), fair per station (infra.md S3).
-  double shared_air_bps = 0;
+  AirOptions air;  // flows non-empty: the shared air (stations need no uplink/downlink/route shaping then)
   // tbf counts Ethernet frames; scale the configured rate by 1514/1448 so the TCP payload rate equals the nominal
   // rate, which is what the simulator charges (bytes / bandwidth).
   bool payload_rate = true;
@@ -62,9 +86,14 @@ class NetnsTopology {
   std::vector<std::string> namespaces() const;
   // The tc rate string used for a nominal rate (after the payload-rate scaling).
   std::string tc_rate(double nominal_bps) const;
+  // With an air: the route MTU each flow's sender uses, and the air class's rate in charged bytes per second.
+  int flow_mtu(std::size_t flow) const { return flow_mtu_.at(flow); }
+  double air_charge_Bps() const { return air_charge_Bps_; }
+  static constexpr int kAirPacketOverhead = 60000;  // bytes added to every packet's length on the air (size table)
 
  private:
   void build();
+  void build_air();
   void teardown() noexcept;
 
   TopologyOptions options_;
@@ -72,6 +101,8 @@ class NetnsTopology {
   std::string ap_;
   std::vector<std::string> stations_;
   std::vector<std::string> created_;
+  std::vector<int> flow_mtu_;
+  double air_charge_Bps_ = 0;
 };
 
 // Namespaces whose names start with `prefix` (to verify a teardown).

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "runtime/wire.hpp"
 
 namespace edgesplit::runtime {
@@ -43,20 +45,35 @@ json to_json(const RoleSpec& r) {
   json peers = json::object();
   for (const auto& [id, e] : r.peers) peers[std::to_string(id)] = e.str();
   json links = json::object();
-  for (const auto& [id, l] : r.links) links[std::to_string(id)] = {{"rate_bps", l.rate_bps}, {"latency_s", l.latency_s}};
+  for (const auto& [id, l] : r.links) {
+    json jl = {{"rate_bps", l.rate_bps}, {"latency_s", l.latency_s}};
+    if (l.air_s_per_byte > 0) jl["air_s_per_byte"] = l.air_s_per_byte;
+    if (l.wan != 0) {
+      jl["wan"] = l.wan;
+      jl["wan_s_per_byte"] = l.wan_s_per_byte;
+    }
+    links[std::to_string(id)] = jl;
+  }
   json tasks = json::array();
   for (const auto& t : r.tasks) {
     json outs = json::array();
     for (const auto& o : t.outputs) outs.push_back({{"slot", o.slot}, {"to", o.to}});
-    tasks.push_back({{"id", t.id},
-                     {"kind", t.kind},
-                     {"inputs", t.inputs},
-                     {"outputs", outs},
-                     {"predicted_s", t.predicted_s},
-                     {"params", t.params}});
+    json jt = {{"id", t.id},           {"kind", t.kind},   {"inputs", t.inputs}, {"outputs", outs},
+               {"predicted_s", t.predicted_s}, {"params", t.params}};
+    if (!t.sources.empty()) jt["sources"] = t.sources;
+    if (!t.gates.empty()) jt["gates"] = t.gates;
+    if (!t.opens.empty()) {
+      json opens = json::array();
+      for (const auto& o : t.opens) opens.push_back({{"slot", o.slot}, {"to", o.to}});
+      jt["opens"] = opens;
+    }
+    tasks.push_back(jt);
   }
-  return {{"worker", r.worker}, {"mode", pace_mode_name(r.mode)}, {"peers", peers},
-          {"links", links},     {"tasks", tasks},                   {"setup", r.setup}};
+  json j = {{"worker", r.worker}, {"mode", pace_mode_name(r.mode)}, {"peers", peers},
+            {"links", links},     {"tasks", tasks},                   {"setup", r.setup}};
+  if (r.pipelined) j["pipelined"] = true;
+  if (!r.clocks.empty()) j["clocks"] = r.clocks;
+  return j;
 }
 
 RoleSpec role_from_json(const json& j) {
@@ -77,7 +94,16 @@ RoleSpec role_from_json(const json& j) {
   if (j.contains("links"))
     for (const auto& [id, l] : j.at("links").items()) {
       const std::string where = "role: links." + id;
-      r.links[parse_id(id, "role: links")] = {get<double>(l, "rate_bps", where), get<double>(l, "latency_s", where)};
+      LinkSpec ls{get<double>(l, "rate_bps", where), get<double>(l, "latency_s", where)};
+      if (l.contains("air_s_per_byte")) ls.air_s_per_byte = get<double>(l, "air_s_per_byte", where);
+      if (l.contains("wan")) {
+        ls.wan = get<int>(l, "wan", where);
+        ls.wan_s_per_byte = get<double>(l, "wan_s_per_byte", where);
+        if (ls.wan != 1 && ls.wan != 2) throw WireError(fmt::format("{}: key 'wan' is {}; expected 1 or 2", where, ls.wan));
+      }
+      if (!(ls.rate_bps >= 0) || !(ls.latency_s >= 0) || !(ls.air_s_per_byte >= 0) || !(ls.wan_s_per_byte >= 0))
+        throw WireError(where + ": rates, latencies and seconds per byte must be >= 0");
+      r.links[parse_id(id, "role: links")] = ls;
     }
   const json& tasks = need(j, "tasks", "role");
   if (!tasks.is_array()) throw WireError("role: key 'tasks' is not an array");
@@ -90,12 +116,27 @@ RoleSpec role_from_json(const json& j) {
     s.inputs = get<std::vector<int>>(t, "inputs", where);
     s.predicted_s = get<double>(t, "predicted_s", where);
     if (t.contains("params")) s.params = t.at("params");
+    if (t.contains("sources")) {
+      s.sources = get<std::vector<int>>(t, "sources", where);
+      if (s.sources.size() != s.inputs.size())
+        throw WireError(fmt::format("{}: {} sources for {} inputs", where, s.sources.size(), s.inputs.size()));
+    }
+    if (t.contains("gates")) s.gates = get<std::vector<int>>(t, "gates", where);
+    if (t.contains("opens")) {
+      if (!t.at("opens").is_array()) throw WireError(where + ": key 'opens' is not an array");
+      for (const auto& o : t.at("opens")) s.opens.push_back({get<int>(o, "slot", where), get<std::vector<int>>(o, "to", where)});
+    }
     const json& outs = need(t, "outputs", where);
     if (!outs.is_array()) throw WireError(where + ": key 'outputs' is not an array");
     for (const auto& o : outs) s.outputs.push_back({get<int>(o, "slot", where), get<std::vector<int>>(o, "to", where)});
     r.tasks.push_back(std::move(s));
   }
   if (j.contains("setup")) r.setup = j.at("setup");
+  if (j.contains("pipelined")) r.pipelined = get<bool>(j, "pipelined", "role");
+  if (j.contains("clocks")) r.clocks = get<std::string>(j, "clocks", "role");
+  std::set<int> ids;
+  for (const auto& t : r.tasks)
+    if (!ids.insert(t.id).second) throw WireError(fmt::format("role: task id {} appears twice", t.id));
   return r;
 }
 

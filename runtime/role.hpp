@@ -22,20 +22,32 @@ struct OutputSpec {
   std::vector<int> to;  // worker ids, or kCoordinator
 };
 
-// One compute task of this worker: wait for every input slot of the frame, run the compute `kind` with `params`,
-// send each output slot to its destinations.
+// One compute task of this worker, run on its own thread frame after frame (the SimGrid executor's role actor): wait
+// for every input slot of the frame, run the compute `kind` with `params`, then send each output slot to its
+// destinations and wait until they are delivered.
 struct TaskSpec {
   int id = 0;
   std::string kind;  // a compute registered in the worker ("copy", "scale", and what the emulator adds)
   std::vector<int> inputs;
   std::vector<OutputSpec> outputs;
-  double predicted_s = 0;  // paced mode: the task ends no earlier than start + predicted_s
+  // Paced mode: the task ends no earlier than when `predicted_s` of work is done on this worker's one emulated core,
+  // which the tasks computing at the same time share equally (processor sharing, as a 1-core SimGrid host).
+  double predicted_s = 0;
   nlohmann::json params = nlohmann::json::object();
+  std::vector<int> sources;  // per input slot: the worker that sends it (kCoordinator allowed); needed for credits
+  std::vector<int> gates;    // slots that must arrive before the frame starts; not handed to the compute
+  // When a frame ends, a 1-value tensor of the *next* frame goes to each of these (slot, workers): how the sink of a
+  // closed loop starts the source's next frame (the SimGrid executor's token), unpaced.
+  std::vector<OutputSpec> opens;
 };
 
 struct LinkSpec {
-  double rate_bps = 0;   // 0: unpaced
-  double latency_s = 0;  // waited by the sender before each message
+  double rate_bps = 0;   // alone pacing at this rate; 0: unpaced (unless air/wan below)
+  double latency_s = 0;  // waited once per (task, destination) transfer, from the task's end, before its messages
+  // Shared pacing (RoleSpec::clocks): seconds per byte this route occupies the air and the cloud link (0: not used).
+  double air_s_per_byte = 0;
+  double wan_s_per_byte = 0;
+  int wan = 0;  // SharedClocks::Resource of the cloud link (1 towards the cloud, 2 from it); 0: none
 };
 
 struct RoleSpec {
@@ -43,8 +55,12 @@ struct RoleSpec {
   PaceMode mode = PaceMode::native;
   std::map<int, Endpoint> peers;   // worker id -> where it listens
   std::map<int, LinkSpec> links;   // app-level pacing per destination (kCoordinator included); absent: unpaced
-  std::vector<TaskSpec> tasks;     // in execution order
+  std::vector<TaskSpec> tasks;     // each on its own thread
   nlohmann::json setup = nlohmann::json::object();  // handed once to the computes (e.g. model and weights seed)
+  // Frames overlap in the tasks: a transfer starts only once its receiver has begun that frame (the receiver sends a
+  // credit; SimGrid's rendezvous), and a task's frame ends when its outputs are delivered.
+  bool pipelined = false;
+  std::string clocks;  // SharedClocks file for shared pacing ("" none)
 };
 
 nlohmann::json to_json(const RoleSpec& r);

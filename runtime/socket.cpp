@@ -4,7 +4,9 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
+#include <linux/sockios.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include <cstring>
 #include <thread>
 
+#include "runtime/shared_clock.hpp"
 #include "sim/common/error.hpp"
 
 namespace edgesplit::runtime {
@@ -67,17 +70,33 @@ double monotonic_s() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+LinkPacer::LinkPacer(SharedClocks* clocks, std::vector<Occupancy> uses, double latency_s)
+    : latency_s_(latency_s), clocks_(clocks), uses_(std::move(uses)) {
+  if (!uses_.empty() && clocks_ == nullptr) throw std::invalid_argument("a shared link pacer needs the shared clocks");
+}
+
 void LinkPacer::begin_message() {
   if (latency_s_ > 0) sleep_until_s(monotonic_s() + latency_s_);
   link_free_s_ = std::max(link_free_s_, monotonic_s());
 }
 
 std::size_t LinkPacer::chunk_bytes() const {
+  if (!uses_.empty()) return kSharedChunkBytes;
   if (rate_bps_ <= 0) return 1 << 20;
   return std::clamp<std::size_t>(static_cast<std::size_t>(rate_bps_ / 8 * 1e-3), 1448, 65536);
 }
 
 void LinkPacer::before_chunk(std::size_t bytes) {
+  if (!uses_.empty()) {
+    // From the end of this flow's previous chunk (not from now): a sender woken late does not lose link time.
+    double end = link_free_s_;
+    for (const auto& u : uses_)
+      end = std::max(end, clocks_->reserve(static_cast<SharedClocks::Resource>(u.resource), link_free_s_,
+                                           static_cast<double>(bytes) * u.s_per_byte));
+    link_free_s_ = end;
+    sleep_until_s(end);
+    return;
+  }
   if (rate_bps_ <= 0) return;
   link_free_s_ += static_cast<double>(bytes) * 8.0 / rate_bps_;
   sleep_until_s(link_free_s_);
@@ -103,7 +122,7 @@ void Socket::shutdown_both() {
 
 void Socket::send_all(const void* data, std::size_t bytes, LinkPacer* pacer) {
   const auto* p = static_cast<const char*>(data);
-  const bool paced = pacer != nullptr && pacer->rate_bps() > 0;
+  const bool paced = pacer != nullptr && pacer->paces_bytes();
   while (bytes > 0) {
     std::size_t n = bytes;
     if (paced) {
@@ -122,6 +141,12 @@ void Socket::send_all(const void* data, std::size_t bytes, LinkPacer* pacer) {
     }
     bytes -= n;
   }
+}
+
+std::size_t Socket::unacked_bytes() const {
+  int n = 0;
+  if (::ioctl(fd_, SIOCOUTQ, &n) != 0) throw NetError(errno_text("ioctl SIOCOUTQ"));
+  return static_cast<std::size_t>(std::max(n, 0));
 }
 
 bool Socket::recv_exact(void* data, std::size_t bytes, bool eof_ok) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace edgesplit::runtime {
 
@@ -31,25 +32,42 @@ Endpoint parse_endpoint(const std::string& text, const std::string& key = "--lis
 // coordinator and the workers compare timestamps directly.
 double monotonic_s();
 
-// Emulates a link of `rate_bps` bits/s in the sender: a chunk is handed to the kernel only when its last byte would
-// have left a link of that rate, so a message of B bytes sent onto an idle link completes at B*8/rate_bps (the same
-// serialization time the simulator charges). `latency_s` is waited once before each message (no netem on this
-// kernel; DESIGN.md). Rate 0 means unpaced.
+class SharedClocks;
+
+// Emulates a link in the sender, by one of two rules:
+// - alone: a link of `rate_bps` bits/s. A chunk is handed to the kernel only when its last byte would have left a
+//   link of that rate, so a message of B bytes sent onto an idle link completes at B*8/rate_bps (the same
+//   serialization time the simulator charges).
+// - shared: each chunk of kSharedChunkBytes reserves, on every resource of the route (SharedClocks: the air, the
+//   cloud link), bytes x seconds-per-byte of it, and leaves when the last reservation ends; concurrent flows of other
+//   processes reserve on the same clocks, so they slow each other down as on the simulator's shared air.
+// `latency_s` is waited once before each message (no netem on this kernel; DESIGN.md). Rate 0 and no resources means
+// unpaced.
 class LinkPacer {
  public:
+  struct Occupancy {
+    int resource = 0;          // SharedClocks::Resource
+    double s_per_byte = 0;     // seconds of the resource one byte occupies (1/rate)
+  };
+  static constexpr std::size_t kSharedChunkBytes = 4096;  // equal chunks: concurrent flows take equal turns
+
   LinkPacer() = default;
   LinkPacer(double rate_bps, double latency_s) : rate_bps_(rate_bps), latency_s_(latency_s) {}
-  bool active() const { return rate_bps_ > 0 || latency_s_ > 0; }
+  LinkPacer(SharedClocks* clocks, std::vector<Occupancy> uses, double latency_s);
+  bool active() const { return rate_bps_ > 0 || latency_s_ > 0 || !uses_.empty(); }
+  bool paces_bytes() const { return rate_bps_ > 0 || !uses_.empty(); }
   double rate_bps() const { return rate_bps_; }
   double latency_s() const { return latency_s_; }
   void begin_message();                 // waits the latency, resets the link clock if it was idle
-  std::size_t chunk_bytes() const;      // about 1 ms of the link, within [1448, 65536]
+  std::size_t chunk_bytes() const;      // alone: about 1 ms of the link, within [1448, 65536]; shared: kSharedChunkBytes
   void before_chunk(std::size_t bytes);  // waits until this chunk's last byte would have been serialized
 
  private:
   double rate_bps_ = 0;
   double latency_s_ = 0;
   double link_free_s_ = 0;  // monotonic time at which the emulated link finishes what it was given
+  SharedClocks* clocks_ = nullptr;
+  std::vector<Occupancy> uses_;
 };
 
 class Socket {
@@ -69,6 +87,8 @@ class Socket {
   void shutdown_both();
 
   void send_all(const void* data, std::size_t bytes, LinkPacer* pacer = nullptr);
+  // Bytes sent but not yet acknowledged by the peer's kernel (SIOCOUTQ); 0 once everything was delivered.
+  std::size_t unacked_bytes() const;
   // Reads exactly `bytes`. Returns false on EOF before the first byte when `eof_ok`; EOF later throws NetError.
   bool recv_exact(void* data, std::size_t bytes, bool eof_ok = false);
 

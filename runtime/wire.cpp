@@ -23,7 +23,7 @@ std::uint32_t get_u32(const std::uint8_t* p) {
          (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
 }
 
-bool known_type(std::uint16_t t) { return t >= 1 && t <= 8; }
+bool known_type(std::uint16_t t) { return t >= 1 && t <= 9; }
 
 }  // namespace
 
@@ -37,6 +37,7 @@ std::string type_name(MessageType t) {
     case MessageType::tensor: return "tensor";
     case MessageType::frame_report: return "frame_report";
     case MessageType::shutdown: return "shutdown";
+    case MessageType::credit: return "credit";
   }
   return fmt::format("type {}", static_cast<int>(t));
 }

@@ -37,6 +37,7 @@ enum class MessageType : std::uint16_t {
   tensor = 6,        // anyone -> worker, worker -> coordinator: a tensor piece (binary)
   frame_report = 7,  // worker -> coordinator, JSON: per-task timestamps of one frame
   shutdown = 8,      // coordinator -> worker, JSON {exit: bool}
+  credit = 9,        // worker -> peer worker, JSON {frame, slots}: the receiver has begun that frame (pipelined roles)
 };
 
 std::string type_name(MessageType t);

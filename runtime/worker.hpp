@@ -1,8 +1,13 @@
 // The emulator's worker: one process per emulated device (`edgesplit worker`). It authenticates whoever connects,
 // takes its role from the coordinator, receives input regions from the coordinator and from peer workers, runs each
-// task through a pluggable compute, paces it to the device's predicted time (paced mode) or not (native mode), sends
-// the outputs on, and reports per-task timestamps per frame. A connection that breaks the protocol gets an error
-// message and is closed; the worker keeps serving its other connections.
+// task on its own thread through a pluggable compute, paces it to the device's predicted time on one emulated core
+// (paced mode) or not (native mode), sends the outputs on, and reports per-task timestamps per frame. A connection
+// that breaks the protocol gets an error message and is closed; the worker keeps serving its other connections.
+//
+// The tasks follow the SimGrid executor's role actors (sim/exec/simgrid_executor.cpp), so that both run the same
+// model: each task handles frames in order — all inputs of the frame, compute, then every output transfer, each
+// starting its route's latency after the compute ends, concurrently with the others — and starts the next frame once
+// its outputs are delivered. Tasks on one worker compute at the same time and share the emulated core.
 #pragma once
 
 #include <atomic>
@@ -12,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -32,6 +38,25 @@ using ComputeRegistry = std::map<std::string, ComputeFn>;
 // Computes that need no model: "copy" (each output = input 0), "scale" (each output = input 0 * params.factor),
 // "sum" (elementwise sum of all inputs). Enough to exercise the runtime end to end.
 ComputeRegistry builtin_computes();
+
+// One emulated core shared by the tasks that compute at the same time (processor sharing: n jobs each progress at
+// 1/n of the core, as concurrent execs on a 1-core SimGrid host). Times are CLOCK_MONOTONIC seconds.
+class CpuShare {
+ public:
+  void begin(int job, double work_s, double now_s);
+  // Blocks until the job's work is done on the shared core; returns that (emulated) completion time.
+  double finish(int job);
+  void stop();
+
+ private:
+  void advance(double now_s);
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  double last_s_ = 0;
+  std::map<int, double> remaining_;  // work left per running job
+  std::map<int, double> done_at_;    // completion times not yet collected
+  bool stopped_ = false;
+};
 
 struct WorkerOptions {
   Endpoint listen{"127.0.0.1", 0};
@@ -61,13 +86,20 @@ class Worker {
     std::string who = "unknown";
   };
   using Key = std::pair<std::uint32_t, int>;  // (frame, slot)
+  struct Run;
+  struct Sender;
 
   void handle(const std::shared_ptr<Connection>& conn);
   void deposit(Tensor t);
   void start_role(RoleSpec role, const std::shared_ptr<Connection>& coordinator);
   void stop_role();
-  void execute(const RoleSpec& role, std::shared_ptr<Connection> coordinator);
-  std::size_t send_to(int dest, const Tensor& t, const RoleSpec& role, const std::shared_ptr<Connection>& coordinator);
+  void run_task(Run& run, const TaskSpec& task);
+  void run_sender(Run& run, Sender& s);
+  void fail(Run& run, const std::string& message);
+  std::shared_ptr<Connection> connect_peer(const RoleSpec& role, int dest);
+  std::shared_ptr<Connection> control_connection(Run& run, int dest);  // unpaced: credits and gates
+  void send_credits(Run& run, const TaskSpec& task, std::uint32_t frame);
+  void record(Run& run, std::uint32_t frame, const TaskRecord& rec, const std::map<int, std::uint64_t>& bytes);
   void send_error(Connection& conn, const std::string& message);
   void log(const std::string& line) const;
 
@@ -80,16 +112,14 @@ class Worker {
   std::list<std::shared_ptr<Connection>> conns_;
   std::shared_ptr<Connection> coordinator_;  // the one connection that owns the current role
 
+  // What arrived: tensors by (frame, slot), and credits by (frame, slot) of the pieces this worker sends.
   std::mutex box_mutex_;
   std::condition_variable box_cv_;
   std::map<Key, std::shared_ptr<const Tensor>> box_;
+  std::set<Key> credits_;
 
   std::mutex role_mutex_;
-  std::thread executor_;
-  std::atomic<bool> role_stop_{false};
-  std::mutex peers_mutex_;  // peers_out_ is filled by the executor and shut down by stop_role()
-  std::map<int, std::shared_ptr<Connection>> peers_out_;
-  std::map<int, LinkPacer> pacers_;  // executor thread only
+  std::unique_ptr<Run> run_;
 };
 
 }  // namespace edgesplit::runtime

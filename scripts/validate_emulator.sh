@@ -1,41 +1,67 @@
 #!/usr/bin/env bash
 # Emulator vs simulator on a set of plans: each plan runs for real (one worker process per device, real kernels,
-# real TCP, links shaped by tc in network namespaces, or sender pacing without root; tasks paced to the devices'
-# predicted times) and on the SimGrid executor; per-frame latency and throughput are compared.
-#   scripts/validate_emulator.sh [FRAMES]    (default 3; writes results/validation/)
-# Outputs: results/validation/scenarios/*.yaml (the plans' scenarios), <name>.txt (each emulate report),
-# runs.csv (a measured and a simulated row per scenario, runs.csv columns), summary.csv and the table printed here.
+# real TCP, tasks paced to the devices' predicted times, time-dilated where this host computes slower than a device)
+# and on the SimGrid executor; per-frame latency and throughput are compared. Every plan runs once per network mode:
+# netns (tc-shaped network namespaces; needs root) and pace (sender pacing on loopback).
+#   scripts/validate_emulator.sh [FRAMES]    (default 10; writes results/validation/)
+# Environment: NETS="netns pace" (modes to run), CASES="name ..." (a subset), LOAD_MAX=1.5 (wait until the 1-minute
+# load average is below this before each run, at most LOAD_WAIT_S=900 s; the load is recorded either way).
+# Outputs in results/validation/: scenarios/*.yaml, <name>.<net>.txt (each emulate report), runs.csv (the emulate
+# --csv rows, a measured and a simulated row per run, plus the columns net, dilation, load1_before, load1_after),
+# summary.csv (one row per run: measured vs simulated, relative errors), errors.csv (median and p95 |error| per net
+# mode), validation.png (scripts/plot_validation.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-frames="${1:-3}"
+frames="${1:-10}"
 bin=build/edgesplit
 [ -x "$bin" ] || { echo "validate_emulator: $bin missing; run scripts/setup.sh first" >&2; exit 2; }
 out=results/validation
 mkdir -p "$out/scenarios"
-rm -f "$out/runs.csv" "$out/summary.csv"
-net=netns
-[ "$(id -u)" -eq 0 ] || { net=pace; echo "validate_emulator: not root, links paced by the senders"; }
+nets="${NETS:-netns pace}"
+if [ "$(id -u)" -ne 0 ] && [[ " $nets " == *" netns "* ]]; then
+  echo "validate_emulator: not root, so no network namespaces: running --net pace only"
+  nets=pace
+fi
+load_max="${LOAD_MAX:-1.5}"
+load_wait="${LOAD_WAIT_S:-900}"
 
-# name model planner options (JSON flow map)
+# name model planner options (JSON flow map): 14 plans, 5 models, 2-4 devices each
 cases=(
-  "local_mnv1q       mobilenet_v1_0.25_128 local       {}"
-  "offload_mnv1q     mobilenet_v1_0.25_128 offload     {}"
-  "cloud_mnv1q       mobilenet_v1_0.25_128 cloud       {}"
-  "even_mnv1q        mobilenet_v1_0.25_128 even        {}"
-  "evenfused_mnv1q   mobilenet_v1_0.25_128 even        {fused: true}"
-  "even8_mnv1q       mobilenet_v1_0.25_128 even        {bits: 8}"
-  "modnn_mnv1h       mobilenet_v1_0.5_160  modnn       {}"
-  "deepthings_mnv1h  mobilenet_v1_0.5_160  deepthings  {}"
-  "coedge_mnv1h      mobilenet_v1_0.5_160  coedge      {}"
-  "neuro_alexnet     alexnet               neurosurgeon {}"
-  "even_squeeze      squeezenet1_1         even        {}"
-  "pico_squeeze      squeezenet1_1         pico        {}"
-  "aofl_resnet18     resnet18              aofl        {}"
-  "deeper_resnet18   resnet18              deeperthings {}"
+  "cloud_mnv1q        mobilenet_v1_0.25_128 cloud        {}"
+  "even_mnv1q         mobilenet_v1_0.25_128 even         {}"
+  "evenfused_mnv1q    mobilenet_v1_0.25_128 even         {fused: true}"
+  "even8_mnv1q        mobilenet_v1_0.25_128 even         {bits: 8}"
+  "modnn_mnv1h        mobilenet_v1_0.5_160  modnn        {}"
+  "deepthings_mnv1h   mobilenet_v1_0.5_160  deepthings   {}"
+  "coedge_mnv1h       mobilenet_v1_0.5_160  coedge       {}"
+  "pico_squeeze       squeezenet1_1         pico         {}"
+  "deepthings_squeeze squeezenet1_1         deepthings   {fused_layers: 6}"
+  "deeper_resnet18    resnet18              deeperthings {}"
+  "pico_resnet18      resnet18              pico         {}"
+  "cloud8_resnet18    resnet18              cloud        {input_bits: 8}"
+  "dyno8_alexnet      alexnet               dyno         {bits: '8,32'}"
+  "coedge_alexnet     alexnet               coedge       {}"
 )
 
+load1() { cut -d' ' -f1 /proc/loadavg; }
+wait_for_quiet() {
+  local waited=0
+  while awk -v l="$(load1)" -v m="$load_max" 'BEGIN { exit !(l > m) }'; do
+    if [ "$waited" -ge "$load_wait" ]; then
+      echo "validate_emulator: load $(load1) still above $load_max after ${load_wait} s; running anyway (recorded)"
+      return
+    fi
+    [ "$waited" -eq 0 ] && echo "validate_emulator: load $(load1) > $load_max, waiting (up to ${load_wait} s)"
+    sleep 30
+    waited=$((waited + 30))
+  done
+}
+
+rows="$out/runs.rows.tmp"
+: >"$rows"
 for c in "${cases[@]}"; do
   read -r name model planner options <<<"$c"
+  if [ -n "${CASES:-}" ] && [[ " $CASES " != *" $name "* ]]; then continue; fi
   f="$out/scenarios/$name.yaml"
   cat >"$f" <<YAML
 # Generated by scripts/validate_emulator.sh: $planner on $model, the default platform (scenarios/examples/default.yaml).
@@ -69,11 +95,26 @@ workload:
 objective: latency
 seed: 1
 YAML
-  echo "validate_emulator: $name ($planner on $model, net $net)"
-  if ! "$bin" emulate "$f" --frames "$frames" --mode paced --net "$net" --csv "$out/runs.csv" >"$out/$name.txt" 2>"$out/$name.log"; then
-    echo "validate_emulator: $name FAILED (see $out/$name.txt, $out/$name.log)"
-  fi
+  for net in $nets; do
+    wait_for_quiet
+    before="$(load1)"
+    echo "validate_emulator: $name ($planner on $model), net $net, load $before"
+    csv="$out/$name.$net.csv"
+    rm -f "$csv"
+    if ! "$bin" emulate "$f" --frames "$frames" --mode paced --net "$net" --csv "$csv" >"$out/$name.$net.txt" \
+      2>"$out/$name.$net.log"; then
+      echo "validate_emulator: $name ($net) FAILED (see $out/$name.$net.txt, $out/$name.$net.log)"
+      continue
+    fi
+    after="$(load1)"
+    dilation="$(sed -n 's/.*time dilation: x\([0-9.]*\).*/\1/p' "$out/$name.$net.txt")"
+    tail -n +2 "$csv" | sed "s/\$/,$net,$dilation,$before,$after/" >>"$rows"
+    head -1 "$csv" >"$out/runs.header.tmp"
+    rm -f "$csv"
+  done
 done
+{ sed 's/$/,net,dilation,load1_before,load1_after/' "$out/runs.header.tmp"; cat "$rows"; } >"$out/runs.csv"
+rm -f "$rows" "$out/runs.header.tmp"
 
 /usr/bin/python3 - "$out" <<'PY'
 import csv, statistics, sys
@@ -81,26 +122,45 @@ out = sys.argv[1]
 rows = list(csv.DictReader(open(f"{out}/runs.csv")))
 by = {}
 for r in rows:
-    by.setdefault(r["scenario"], {})[r["executor"]] = r
+    by.setdefault((r["scenario"], r["net"]), {})[r["executor"]] = r
 def rel(m, s):
     return (m / s - 1) * 100 if s else float("nan")
-fields = ["scenario", "lat_p50_measured_s", "lat_p50_simulated_s", "lat_p50_rel_err_pct", "lat_p95_measured_s",
-          "lat_p95_simulated_s", "lat_p95_rel_err_pct", "thr_measured_fps", "thr_simulated_fps", "thr_rel_err_pct"]
+fields = ["scenario", "net", "dilation", "load1_before", "load1_after", "frames",
+          "lat_p50_measured_s", "lat_p50_simulated_s", "lat_p50_rel_err_pct",
+          "lat_p95_measured_s", "lat_p95_simulated_s", "lat_p95_rel_err_pct",
+          "thr_measured_fps", "thr_simulated_fps", "thr_rel_err_pct"]
 table = []
-for name, d in by.items():
+for (name, net), d in by.items():
     if "emulator" not in d or "simgrid" not in d: continue
     m, s = d["emulator"], d["simgrid"]
     g = lambda r, k: float(r[k])
-    table.append([name, g(m, "latency_p50_s"), g(s, "latency_p50_s"), rel(g(m, "latency_p50_s"), g(s, "latency_p50_s")),
+    table.append([name, net, m["dilation"], m["load1_before"], m["load1_after"], m["frames_completed"],
+                  g(m, "latency_p50_s"), g(s, "latency_p50_s"), rel(g(m, "latency_p50_s"), g(s, "latency_p50_s")),
                   g(m, "latency_p95_s"), g(s, "latency_p95_s"), rel(g(m, "latency_p95_s"), g(s, "latency_p95_s")),
                   g(m, "throughput_fps"), g(s, "throughput_fps"), rel(g(m, "throughput_fps"), g(s, "throughput_fps"))])
 with open(f"{out}/summary.csv", "w", newline="") as fh:
     w = csv.writer(fh); w.writerow(fields); w.writerows(table)
-print(f"{'scenario':<20} {'p50 measured':>13} {'p50 simulated':>14} {'rel err':>8} {'thr meas.':>10} {'thr sim.':>10} {'rel err':>8}")
+print(f"{'scenario':<20} {'net':<6} {'dil':>4} {'load':>5} {'p50 meas.':>10} {'p50 sim.':>10} {'err':>7} "
+      f"{'thr meas.':>10} {'thr sim.':>10} {'err':>7}")
 for t in table:
-    print(f"{t[0]:<20} {t[1]:>13.4f} {t[2]:>14.4f} {t[3]:>+7.1f}% {t[7]:>10.3f} {t[8]:>10.3f} {t[9]:>+7.1f}%")
-if table:
-    errs = [abs(t[3]) for t in table]
-    print(f"{len(table)} plans; |latency p50 rel. error|: median {statistics.median(errs):.1f} %, max {max(errs):.1f} %")
+    print(f"{t[0]:<20} {t[1]:<6} {t[2]:>4} {t[3]:>5} {t[6]:>10.4f} {t[7]:>10.4f} {t[8]:>+6.1f}% "
+          f"{t[12]:>10.3f} {t[13]:>10.3f} {t[14]:>+6.1f}%")
+def p95(v):  # linear interpolation between the order statistics (numpy's default)
+    v = sorted(v)
+    if not v: return float("nan")
+    pos = 0.95 * (len(v) - 1); lo = int(pos); hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (pos - lo) * (v[hi] - v[lo])
+with open(f"{out}/errors.csv", "w", newline="") as fh:
+    w = csv.writer(fh)
+    w.writerow(["net", "plans", "lat_p50_abs_err_median_pct", "lat_p50_abs_err_p95_pct", "thr_abs_err_median_pct",
+                "thr_abs_err_p95_pct"])
+    for net in sorted({t[1] for t in table}):
+        lat = [abs(t[8]) for t in table if t[1] == net]
+        thr = [abs(t[14]) for t in table if t[1] == net]
+        w.writerow([net, len(lat), f"{statistics.median(lat):.2f}", f"{p95(lat):.2f}", f"{statistics.median(thr):.2f}",
+                    f"{p95(thr):.2f}"])
+        print(f"net {net}: {len(lat)} plans; |latency p50 error| median {statistics.median(lat):.2f} %, p95 "
+              f"{p95(lat):.2f} %; |throughput error| median {statistics.median(thr):.2f} %, p95 {p95(thr):.2f} %")
 print("measured: emulator (real processes, kernels and TCP; tasks paced to predicted times); simulated: SimGrid executor")
 PY
+MPLBACKEND=Agg /usr/bin/python3 scripts/plot_validation.py "$out/runs.csv" "$out/validation.png"

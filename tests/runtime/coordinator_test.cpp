@@ -29,11 +29,11 @@ void assign_chain(Coordinator& c, PaceMode mode, double predicted_s) {
   r0.worker = 0;
   r0.mode = mode;
   r0.peers[1] = c.endpoint(1);
-  r0.tasks.push_back({100, "scale", {1}, {{2, {1}}}, predicted_s, {{"factor", 2}}});
+  r0.tasks.push_back({100, "scale", {1}, {{2, {1}}}, predicted_s, {{"factor", 2}}, {}, {}, {}});
   RoleSpec r1;
   r1.worker = 1;
   r1.mode = mode;
-  r1.tasks.push_back({101, "scale", {2}, {{3, {kCoordinator}}}, predicted_s, {{"factor", 3}}});
+  r1.tasks.push_back({101, "scale", {2}, {{3, {kCoordinator}}}, predicted_s, {{"factor", 3}}, {}, {}, {}});
   c.assign(r0);
   c.assign(r1);
 }
@@ -127,7 +127,7 @@ TEST_CASE("edgesplit::runtime::Coordinator: a worker whose compute fails is repo
   c.launch(local(0));
   RoleSpec r;
   r.worker = 0;
-  r.tasks.push_back({5, "sum", {1, 2}, {{3, {kCoordinator}}}, 0, {}});
+  r.tasks.push_back({5, "sum", {1, 2}, {{3, {kCoordinator}}}, 0, {}, {}, {}, {}});
   c.assign(r);
   c.begin_frame(0);
   c.send(0, make_tensor(0, 1, {1.f, 2.f}));

@@ -135,10 +135,10 @@ TEST_CASE("edgesplit::runtime::Coordinator: workers in their own namespaces, coo
     RoleSpec r0;
     r0.worker = 0;
     r0.peers[1] = c.endpoint(1);
-    r0.tasks.push_back({1, "copy", {1}, {{2, {1}}}, 0, {}});
+    r0.tasks.push_back({1, "copy", {1}, {{2, {1}}}, 0, {}, {}, {}, {}});
     RoleSpec r1;
     r1.worker = 1;
-    r1.tasks.push_back({2, "scale", {2}, {{3, {kCoordinator}}}, 0, {{"factor", 0.5}}});
+    r1.tasks.push_back({2, "scale", {2}, {{3, {kCoordinator}}}, 0, {{"factor", 0.5}}, {}, {}, {}});
     c.assign(r0);
     c.assign(r1);
     c.begin_frame(0);

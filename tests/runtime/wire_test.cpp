@@ -158,7 +158,7 @@ TEST_CASE("edgesplit::runtime::RoleSpec: JSON round trip and named errors", "[ru
   r.mode = PaceMode::paced;
   r.peers[1] = {"198.18.0.1", 4000};
   r.links[kCoordinator] = {20e6, 0.002};
-  r.tasks.push_back({7, "scale", {1, 2}, {{3, {1, kCoordinator}}}, 0.25, {{"factor", 2}}});
+  r.tasks.push_back({7, "scale", {1, 2}, {{3, {1, kCoordinator}}}, 0.25, {{"factor", 2}}, {}, {}, {}});
   const RoleSpec u = role_from_json(nlohmann::json::parse(to_json(r).dump()));
   CHECK(u.worker == 2);
   CHECK(u.mode == PaceMode::paced);

@@ -16,7 +16,7 @@ RoleSpec scale_role(float factor) {
   RoleSpec r;
   r.worker = 0;
   r.mode = PaceMode::native;
-  r.tasks.push_back({1, "scale", {10}, {{20, {kCoordinator}}}, 0.0, {{"factor", factor}}});
+  r.tasks.push_back({1, "scale", {10}, {{20, {kCoordinator}}}, 0.0, {{"factor", factor}}, {}, {}, {}});
   return r;
 }
 
