@@ -226,6 +226,10 @@ CompiledEmulation compile_emulation(const Plan& plan, const Model& model, const 
       spec.setup = setup;
       spec.pipelined = plan.pipelined;
     }
+    // Plan::sequential_devices: the device's compute roles take turns in role-index order, as the SimGrid executor's
+    // semaphore ring (roles with time_ref_s > 0).
+    if (plan.sequential_devices && graph.roles[static_cast<std::size_t>(r.task.id)].time_ref_s > 0)
+      spec.sequential.push_back(r.task.id);
     spec.tasks.push_back(std::move(r.task));
   }
   for (const auto& [k, eb] : elements_bits) ce.payload_bytes[k] = (eb + 7) / 8;

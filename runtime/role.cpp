@@ -73,6 +73,7 @@ json to_json(const RoleSpec& r) {
             {"links", links},     {"tasks", tasks},                   {"setup", r.setup}};
   if (r.pipelined) j["pipelined"] = true;
   if (!r.clocks.empty()) j["clocks"] = r.clocks;
+  if (!r.sequential.empty()) j["sequential"] = r.sequential;
   return j;
 }
 
@@ -134,9 +135,15 @@ RoleSpec role_from_json(const json& j) {
   if (j.contains("setup")) r.setup = j.at("setup");
   if (j.contains("pipelined")) r.pipelined = get<bool>(j, "pipelined", "role");
   if (j.contains("clocks")) r.clocks = get<std::string>(j, "clocks", "role");
+  if (j.contains("sequential")) r.sequential = get<std::vector<int>>(j, "sequential", "role");
   std::set<int> ids;
   for (const auto& t : r.tasks)
     if (!ids.insert(t.id).second) throw WireError(fmt::format("role: task id {} appears twice", t.id));
+  std::set<int> seq;
+  for (int id : r.sequential) {
+    if (!ids.count(id)) throw WireError(fmt::format("role: key 'sequential' names task {}, which the role lacks", id));
+    if (!seq.insert(id).second) throw WireError(fmt::format("role: key 'sequential' names task {} twice", id));
+  }
   return r;
 }
 

@@ -61,6 +61,10 @@ struct RoleSpec {
   // credit; SimGrid's rendezvous), and a task's frame ends when its outputs are delivered.
   bool pipelined = false;
   std::string clocks;  // SharedClocks file for shared pacing ("" none)
+  // Plan::sequential_devices: these task ids compute one at a time, in this order, frame after frame (a ring: the
+  // first task of frame f+1 waits for the last of frame f); sending does not hold the core. Empty: tasks compute
+  // concurrently and share the core. Every id must name a task of this role.
+  std::vector<int> sequential;
 };
 
 nlohmann::json to_json(const RoleSpec& r);

@@ -168,6 +168,10 @@ struct Worker::Run {
   std::map<std::uint32_t, FrameReport> reports;  // frames some task has not finished yet
   std::mutex failed_mutex;
   bool failed = false;
+  // RoleSpec::sequential: the ring's turn counter; task k of the ring computes frame f at turn f * n + k.
+  std::mutex turn_mutex;
+  std::condition_variable turn_cv;
+  std::uint64_t turn = 0;
 };
 
 Worker::Worker(WorkerOptions options) : options_(std::move(options)) {
@@ -376,6 +380,10 @@ void Worker::stop_role() {
   r.stop = true;
   r.cpu.stop();
   box_cv_.notify_all();
+  {
+    std::lock_guard tl(r.turn_mutex);  // no waiter misses the stop between its check and its wait
+  }
+  r.turn_cv.notify_all();
   for (auto& [key, s] : r.senders) {
     std::shared_ptr<Connection> c;
     {
@@ -412,6 +420,10 @@ void Worker::fail(Run& run, const std::string& message) {
   run.stop = true;
   run.cpu.stop();
   box_cv_.notify_all();
+  {
+    std::lock_guard tl(run.turn_mutex);
+  }
+  run.turn_cv.notify_all();
   for (auto& [key, s] : run.senders) s->cv.notify_all();
 }
 
@@ -525,6 +537,9 @@ void Worker::run_sender(Run& run, Sender& s) {
 
 void Worker::run_task(Run& run, const TaskSpec& task) {
   const RoleSpec& role = run.role;
+  const auto in_ring = std::find(role.sequential.begin(), role.sequential.end(), task.id);
+  const int ring_pos = in_ring == role.sequential.end() ? -1 : static_cast<int>(in_ring - role.sequential.begin());
+  const std::uint64_t ring_size = role.sequential.size();
   try {
     for (std::uint32_t frame = 0;; ++frame) {
       if (role.pipelined) send_credits(run, task, frame);
@@ -547,7 +562,13 @@ void Worker::run_task(Run& run, const TaskSpec& task) {
       TaskRecord rec;
       rec.task = task.id;
       rec.ready_s = monotonic_s();
-      rec.start_s = rec.ready_s;
+      if (ring_pos >= 0) {  // a sequential device: wait for the previous task in the ring to have computed
+        const std::uint64_t mine = static_cast<std::uint64_t>(frame) * ring_size + static_cast<std::uint64_t>(ring_pos);
+        std::unique_lock lock(run.turn_mutex);
+        run.turn_cv.wait(lock, [&] { return run.stop || run.turn == mine; });
+        if (run.stop) return;
+      }
+      rec.start_s = monotonic_s();
       if (role.mode == PaceMode::paced) run.cpu.begin(task.id, task.predicted_s, rec.start_s);
       std::vector<const Tensor*> inputs;
       for (const auto& p : held) inputs.push_back(p.get());
@@ -568,6 +589,13 @@ void Worker::run_task(Run& run, const TaskSpec& task) {
         rec.overrun = task.predicted_s > 0 && rec.compute_end_s > done;
       }
       rec.end_s = monotonic_s();
+      if (ring_pos >= 0) {  // sending does not hold the device
+        {
+          std::lock_guard lock(run.turn_mutex);
+          ++run.turn;
+        }
+        run.turn_cv.notify_all();
+      }
       for (const auto& o : task.opens) {
         Tensor g;
         g.frame = frame + 1;

@@ -167,8 +167,17 @@ TEST_CASE("edgesplit::runtime::RoleSpec: JSON round trip and named errors", "[ru
   REQUIRE(u.tasks.size() == 1);
   CHECK(u.tasks[0].outputs[0].to == std::vector<int>{1, kCoordinator});
   CHECK(u.tasks[0].predicted_s == 0.25);
+  CHECK(u.sequential.empty());
+  CHECK_FALSE(to_json(r).contains("sequential"));  // absent unless the plan asks
+  r.sequential = {7};
+  CHECK(role_from_json(to_json(r)).sequential == std::vector<int>{7});
 
   auto j = to_json(r);
+  j["sequential"] = {7, 8};
+  CHECK_THROWS_WITH(role_from_json(j), "role: key 'sequential' names task 8, which the role lacks");
+  j["sequential"] = {7, 7};
+  CHECK_THROWS_WITH(role_from_json(j), "role: key 'sequential' names task 7 twice");
+  j = to_json(r);
   j.erase("tasks");
   CHECK_THROWS_WITH(role_from_json(j), "role: missing key 'tasks'");
   j = to_json(r);
