@@ -238,26 +238,50 @@ CompiledEmulation compile_emulation(const Plan& plan, const Model& model, const 
   return ce;
 }
 
-std::map<int, double> measure_task_compute(const CompiledEmulation& ce, const Tensor& input, int repeats) {
+Replay replay_tasks(const CompiledEmulation& ce, const Tensor& input, bool wire, int repeats) {
   const ComputeRegistry computes = kernel_computes();
   std::vector<std::pair<const TaskSpec*, const RoleSpec*>> order;
   for (const auto& [w, role] : ce.roles)
     for (const auto& t : role.tasks) order.push_back({&t, &role});
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first->id < b.first->id; });
-  std::map<int, double> took;
+  Replay r;
   for (int rep = 0; rep < std::max(1, repeats); ++rep) {
-    std::map<int, Tensor> box;  // by slot: one frame's tensors, as the workers would pass them
-    box[CompiledEmulation::kInputSlot] = input;
+    // One frame's tensors by (slot, receiving worker), as the workers would hold them.
+    std::map<std::pair<int, int>, Tensor> box;
+    box[{CompiledEmulation::kInputSlot, ce.input_worker}] = input;
     for (const auto& [task, role] : order) {
       std::vector<const Tensor*> in;
-      for (int slot : task->inputs) in.push_back(&box.at(slot));
+      for (int slot : task->inputs) in.push_back(&box.at({slot, role->worker}));
       const double t0 = monotonic_s();
       std::vector<Tensor> outs = computes.at(task->kind)(*task, in, role->setup);
-      took[task->id] = monotonic_s() - t0;
-      for (std::size_t k = 0; k < outs.size(); ++k) box[task->outputs[k].slot] = std::move(outs[k]);
+      r.took[task->id] = monotonic_s() - t0;
+      for (std::size_t k = 0; k < outs.size(); ++k) {
+        outs[k].slot = task->outputs[k].slot;
+        for (int dest : task->outputs[k].to) {
+          const bool crosses = dest != role->worker;
+          box[{outs[k].slot, dest}] = crosses && wire ? decode_tensor(encode_tensor(outs[k])) : outs[k];
+        }
+      }
     }
+    r.output = box.at({CompiledEmulation::kOutputSlot, kCoordinator});
   }
-  return took;
+  return r;
+}
+
+std::map<int, double> measure_task_compute(const CompiledEmulation& ce, const Tensor& input, int repeats) {
+  return replay_tasks(ce, input, true, repeats).took;
+}
+
+bool has_quantised_transfer(const CompiledEmulation& ce) {
+  for (const auto& [w, role] : ce.roles)
+    for (const auto& t : role.tasks) {
+      const auto bits = t.params.value("out_bits", std::vector<int>{});
+      for (std::size_t k = 0; k < bits.size() && k < t.outputs.size(); ++k)
+        if (bits[k] <= 8)
+          for (int dest : t.outputs[k].to)
+            if (dest != role.worker) return true;
+    }
+  return false;
 }
 
 EmulationReport emulate(const Scenario& sc, const Plan& plan, const EmulationOptions& o) {
@@ -522,19 +546,35 @@ EmulationReport emulate(const Scenario& sc, const Plan& plan, const EmulationOpt
                   {"bytes", "measured wire bytes (message and tensor headers included)"},
                   {"energy", "not measured by the emulator"}};
 
-  // Correctness: every frame's result against the monolithic run.
+  // Correctness: every frame's result against the monolithic run (float32 transfers), or against the in-process
+  // replay with the same int8 transfers, the float32 replay then checked against the monolithic run (EmulationReport).
   auto backend = kernels::make_backend(setup["backend"].get<std::string>(), 1);
   const auto weights = kernels::make_model_weights(model, o.weights_seed);
-  const kernels::Tensor ref = kernels::run_model(*backend, model, weights, input).back();
+  const kernels::Tensor mono = kernels::run_model(*backend, model, weights, input).back();
+  auto max_diff = [](const std::vector<float>& a, const std::vector<float>& b) {
+    if (a.size() != b.size()) throw std::runtime_error("result has the wrong size");
+    double d = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, static_cast<double>(std::fabs(a[i] - b[i])));
+    return d;
+  };
   rep.output_checked = true;
-  rep.max_abs_output = kernels::max_abs(ref);
-  for (const Tensor& t : results) {
-    if (t.values.size() != ref.data.size()) throw std::runtime_error("result has the wrong size");
-    for (std::size_t i = 0; i < ref.data.size(); ++i)
-      rep.max_abs_error = std::max(rep.max_abs_error, static_cast<double>(std::fabs(t.values[i] - ref.data[i])));
+  rep.monolithic_max_abs = kernels::max_abs(mono);
+  rep.quantised = has_quantised_transfer(ce);
+  std::vector<float> ref = mono.data;
+  bool partition_ok = true;
+  if (rep.quantised) {
+    const Replay q = replay_tasks(ce, in, true);
+    const Replay f = replay_tasks(ce, in, false);
+    rep.partition_error = max_diff(f.output.values, mono.data);
+    rep.quantisation_error = max_diff(q.output.values, mono.data);
+    partition_ok = rep.partition_error <= 1e-5 * rep.monolithic_max_abs;
+    ref = q.output.values;
   }
-  // Pieces computed apart must reproduce the monolithic output within 1e-5 of its largest value (DESIGN.md).
-  rep.output_ok = rep.max_abs_error <= 1e-5 * rep.max_abs_output;
+  rep.max_abs_output = 0;
+  for (float v : ref) rep.max_abs_output = std::max(rep.max_abs_output, static_cast<double>(std::fabs(v)));
+  for (const Tensor& t : results) rep.max_abs_error = std::max(rep.max_abs_error, max_diff(t.values, ref));
+  // Pieces computed apart must reproduce the reference within 1e-5 of its largest value (DESIGN.md).
+  rep.output_ok = partition_ok && rep.max_abs_error <= 1e-5 * rep.max_abs_output;
 
   for (const auto& [k, b] : ce.graph_bytes) {
     LinkReport l;

@@ -85,9 +85,18 @@ struct RouteModel {
 };
 RouteModel route_model(const Platform& platform, int a, int b);
 
-// Real compute seconds of each task on this host (in-process, every task in graph order, the second of `repeats`
-// runs timed), for the automatic dilation. Keyed by task id.
+// Every task of one frame in-process, in graph order, through the same computes as the workers. With `wire`, a
+// tensor that crosses workers goes through the wire encoding, so int8 transfers are quantised exactly as on the
+// network; without it every transfer stays float32. `took`: real compute seconds per task id (the last of `repeats`).
+struct Replay {
+  std::map<int, double> took;
+  Tensor output;  // slot 1, the sink's result
+};
+Replay replay_tasks(const CompiledEmulation& ce, const Tensor& input, bool wire, int repeats = 1);
+// Real compute seconds of each task on this host (the second of two in-process replays), for the automatic dilation.
 std::map<int, double> measure_task_compute(const CompiledEmulation& ce, const Tensor& input, int repeats = 2);
+// Whether some transfer between workers travels as int8 (bits <= 8).
+bool has_quantised_transfer(const CompiledEmulation& ce);
 
 struct EmulationReport {
   RunResult measured;   // executor "emulator"
@@ -95,8 +104,17 @@ struct EmulationReport {
   std::vector<LinkReport> links;
   bool output_checked = false;
   bool output_ok = false;
-  double max_abs_error = 0;   // max |distributed - monolithic| over every frame's result
-  double max_abs_output = 0;  // max |monolithic|
+  // The check (DESIGN.md: pieces computed apart reproduce the monolithic output within 1e-5 of its largest value).
+  // Float32 plans: every frame's result against the monolithic run. Plans with int8 transfers: against the in-process
+  // replay with the same int8 transfers (the transport and assembly are exact), and the float32 replay of the same
+  // tasks against the monolithic run (the partition is exact); quantisation_error states what the int8 transfers
+  // themselves cost.
+  double max_abs_error = 0;   // max |distributed - reference| over every frame's result
+  double max_abs_output = 0;  // max |reference|
+  bool quantised = false;
+  double partition_error = 0;     // quantised plans: max |float32 replay - monolithic|
+  double quantisation_error = 0;  // quantised plans: max |int8 replay - monolithic|
+  double monolithic_max_abs = 0;  // max |monolithic|
   std::string net_used;       // "netns" | "pace", with the reason when netns fell back
   std::vector<std::string> notes;
   int workers = 0;

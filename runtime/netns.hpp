@@ -105,6 +105,11 @@ class NetnsTopology {
   double air_charge_Bps_ = 0;
 };
 
+// Every namespace that a live NetnsTopology of this process holds. A signal's default action runs no destructor, so
+// a process interrupted mid-emulation deletes them itself (delete_live_netns) before it exits.
+std::vector<std::string> live_netns();
+void delete_live_netns() noexcept;
+
 // Namespaces whose names start with `prefix` (to verify a teardown).
 std::vector<std::string> list_netns(const std::string& prefix);
 

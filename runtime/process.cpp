@@ -34,10 +34,13 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, const std
   int null_fd = quiet ? ::open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
+  sigset_t no_signals;  // the child starts with nothing blocked, whatever the spawning thread blocks
+  sigemptyset(&no_signals);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
   if (pid == 0) {
+    ::sigprocmask(SIG_SETMASK, &no_signals, nullptr);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(126);  // the parent died before prctl took effect
     if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) ::_exit(125);

@@ -1,5 +1,7 @@
 // `edgesplit emulate` end to end through the binary: a scenario file in, report and runs.csv rows out; bad flags
 // exit 2 with the documented message.
+#include <fmt/format.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +11,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+
+#include "runtime/netns.hpp"
+#include "runtime/process.hpp"
 
 namespace {
 
@@ -78,4 +84,56 @@ TEST_CASE("edgesplit::cli emulate: bad flags exit 2 naming the flag", "[runtime]
   const Run r = run(std::string(EDGESPLIT_BINARY) + " emulate x.yaml --net wifi");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("--net: unknown net 'wifi'"));
+}
+
+TEST_CASE("edgesplit::cli emulate: SIGTERM mid-run removes the namespaces and leaves no worker running",
+          "[runtime][emulation][cli][netns]") {
+  using namespace edgesplit::runtime;
+  const Capability cap = probe_netns();
+  if (!cap.ok) {
+    WARN("skipped: network namespaces unavailable: " << cap.reason);
+    return;
+  }
+  const auto dir = std::filesystem::temp_directory_path() / ("es_emulate_term_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string scenario = write_scenario(dir);
+  ChildProcess emu = ChildProcess::spawn(
+      {EDGESPLIT_BINARY, "emulate", scenario, "--frames", "1000", "--net", "netns", "--no-simulate"}, "", true);
+  const std::string prefix = fmt::format("es{}n", emu.pid());
+  // Its worker processes: children of the emulator (from /proc/PID/stat's 4th field).
+  auto workers = [&] {
+    std::vector<int> pids;
+    for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+      const std::string name = e.path().filename();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream st(e.path() / "stat");
+      std::string line;
+      std::getline(st, line);
+      const auto close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream rest(line.substr(close + 2));
+      std::string state;
+      int ppid = 0;
+      rest >> state >> ppid;
+      if (ppid == emu.pid()) pids.push_back(std::stoi(name));
+    }
+    return pids;
+  };
+  // Wait until the namespaces and both workers exist (the run is long: 1000 frames).
+  std::vector<int> pids;
+  for (int i = 0; i < 600 && (list_netns(prefix).size() < 3 || pids.size() < 2); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    pids = workers();
+  }
+  REQUIRE(list_netns(prefix).size() == 3);  // the AP and two stations
+  REQUIRE(pids.size() == 2);
+  REQUIRE(::kill(emu.pid(), SIGTERM) == 0);
+  REQUIRE(emu.wait_exit(10));
+  CHECK(emu.exit_description() == "exited with status 143");  // 128 + SIGTERM
+  CHECK(list_netns(prefix).empty());
+  auto alive = [](int pid) { return std::filesystem::exists("/proc/" + std::to_string(pid)); };
+  for (int i = 0; i < 50 && (alive(pids[0]) || alive(pids[1])); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // PR_SET_PDEATHSIG: the kernel kills them
+  for (int pid : pids) CHECK_FALSE(alive(pid));
+  std::filesystem::remove_all(dir);
 }

@@ -117,6 +117,37 @@ TEST_CASE("edgesplit::runtime::emulate: row bands over three workers reproduce t
   check_no_children();
 }
 
+TEST_CASE("edgesplit::runtime::emulate: int8 transfers are checked against a replay with the same quantisation",
+          "[runtime][emulation]") {
+  // Bands on a and b whose inputs travel as int8 (DynO's 8-bit cut). The distributed result must equal the in-process
+  // replay that quantises the same tensors as the wire does (transport and assembly exact), the float32 replay of the
+  // same tasks must equal the monolithic run (partition exact), and the int8 transfers must really have moved the
+  // output: each transferred value is off by up to max|cell| / 254, so the result differs from the monolithic one by
+  // more than 0 and, for this small net, by well under 5 % of its largest value.
+  Scenario s = zoo_scenario("mobilenet_v1_0.25_128", {"a", "b"});
+  const Model& m = s.model;
+  Plan plan;
+  plan.planner = "test";
+  plan.source = plan.sink = "a";
+  Stage st = band_stage(m, 1, 6, {"a", "b"}, {0.5, 0.5});
+  st.input_route = Route::Direct;
+  st.input_bits = 8;
+  plan.stages = {st, whole_stage(m, 7, m.size() - 1, "a")};
+  const EmulationReport r = emulate(s, plan, options(PaceMode::native));
+  REQUIRE(r.quantised);
+  CHECK(r.max_abs_error <= 1e-5 * r.max_abs_output);
+  CHECK(r.partition_error <= 1e-5 * r.monolithic_max_abs);
+  CHECK(r.quantisation_error > 1e-5 * r.monolithic_max_abs);
+  CHECK(r.quantisation_error < 0.05 * r.monolithic_max_abs);
+  CHECK(r.output_ok);
+  check_links(r);
+  check_no_children();
+  // The same plan in float32 has no int8 transfer and is checked against the monolithic run directly.
+  plan.stages[0].input_bits = 32;
+  const TaskGraph g = build_task_graph(plan, m, s.platform);
+  CHECK_FALSE(has_quantised_transfer(compile_emulation(plan, m, s.platform, g, nlohmann::json::object(), PaceMode::native)));
+}
+
 TEST_CASE("edgesplit::runtime::emulate: a 2x2 tile grid with a residual model, paced", "[runtime][emulation]") {
   // ResNet-18's first block: the stage ends after a residual add, so tiles need the skip branch's halo too.
   Scenario s = zoo_scenario("resnet18", {"a", "b", "c", "d"});
