@@ -31,8 +31,9 @@ struct EmulationOptions {
   // Time dilation (paced mode): the emulated world runs `dilation` times slower than real time — predicted compute
   // times and latencies multiplied, link rates divided — and measured times are divided by it again, so that this
   // host's real compute (and the framework's own work) fits inside devices predicted faster than it, such as a GPU.
-  // 0: automatic (twice the largest real-compute / predicted ratio measured in-process before the run, rounded up
-  // to 1, 2, 3, 4, 5, 6 or 8 x 10^k; at least 1). Native mode always runs at 1.
+  // 0: automatic: the smallest of 1, 2, 3, 4, 5, 6, 8 x 10^k at which the tasks' expected overrun (real compute
+  // measured in-process before the run, doubled) stays within 1 % of the busiest device's predicted compute per
+  // frame, at most twice the largest real-compute / predicted ratio (no overrun at all). Native mode always runs at 1.
   double dilation = 0;
   double frame_timeout_s = 300;
   bool simulate = true;        // also run the SimGrid executor on the same plan for comparison
