@@ -15,6 +15,7 @@
 #include "runtime/coordinator.hpp"
 #include "runtime/emulation.hpp"
 #include "runtime/netns.hpp"
+#include "runtime/worker.hpp"
 #include "sim/common/error.hpp"
 #include "sim/scenario/scenario_io.hpp"
 
@@ -73,6 +74,7 @@ int run_emulate(const std::vector<std::string>& args) {
                      "[--dilation auto|K] [--trace FILE] [--csv FILE]",
                      args, opts, pos, vm))
     return kExitOk;
+  runtime::keep_freed_memory();  // as the workers: the in-process compute measurement and reference run alike
   runtime::EmulationOptions o;
   o.binary = self_binary();
   o.frames = vm["frames"].as<int>();
@@ -137,6 +139,20 @@ int run_emulate(const std::vector<std::string>& args) {
     fmt::print("  quantisation: the int8 transfers alone move this input's output by {:.3g} ({:.3g} % of max |monolithic|)"
                "\n",
                r.quantisation_error, r.monolithic_max_abs > 0 ? 100 * r.quantisation_error / r.monolithic_max_abs : 0.0);
+  }
+  if (r.compute_s_per_frame > 0) {
+    // Real time per frame, summed over the tasks: kernels (execute, what the profiles time), the kernels' input and
+    // output copies (layout conversion), and the rest of the tasks' compute (cell assembly, crops): the framework.
+    const double other = r.compute_s_per_frame - r.kernel_s_per_frame - r.kernel_io_s_per_frame;
+    fmt::print("framework (measured, real time per frame): kernels {:.3f} ms + their input/output copies {:.3f} ms, "
+               "other work in the tasks {:.3f} ms ({:.2f} % of the tasks' compute){}\n",
+               1e3 * r.kernel_s_per_frame, 1e3 * r.kernel_io_s_per_frame, 1e3 * other,
+               100 * other / r.compute_s_per_frame,
+               r.workers == 1 && mode == "native"
+                   ? fmt::format("; frame latency p50 {:.3f} ms, of it neither kernels nor their copies {:.2f} % "
+                                 "(median over frames)",
+                                 1e3 * r.latency_p50_real_s, 100 * r.framework_share_p50)
+                   : std::string());
   }
   fmt::print("{:<34} {:>16} {:>16} {:>10}\n", "figure", "measured", sim_ok ? "simulated" : "simulated (n/a)",
              "rel. err");

@@ -36,6 +36,7 @@ int run_worker(const std::vector<std::string>& args) {
   }
   if (token.empty()) throw InputError(InputIssue{"", 0, 0, "--token", "a non-empty --token or --token-file is required"});
 
+  runtime::keep_freed_memory();
   runtime::WorkerOptions o;
   o.listen = runtime::parse_endpoint(vm["listen"].as<std::string>());
   o.token = token;

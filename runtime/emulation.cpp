@@ -494,6 +494,7 @@ EmulationReport emulate(const Scenario& sc, const Plan& plan, const EmulationOpt
   const double t0 = task_record(1, ce.input_worker, ce.source_task).ready_s;
   std::map<int, std::vector<std::pair<double, double>>> busy_spans;
   std::map<std::pair<int, int>, std::int64_t> wire;
+  std::vector<double> frame_kernel_s(static_cast<std::size_t>(frames), 0.0);  // kernels + their copies, real s
   for (int f = 1; f <= frames; ++f) {
     const auto fu = static_cast<std::uint32_t>(f);
     FrameRecord fr;
@@ -505,6 +506,10 @@ EmulationReport emulate(const Scenario& sc, const Plan& plan, const EmulationOpt
       for (const auto& t : r.tasks) {
         const auto& role = ce.roles.at(r.worker);
         const auto spec = std::find_if(role.tasks.begin(), role.tasks.end(), [&](const TaskSpec& x) { return x.id == t.task; });
+        rep.kernel_s_per_frame += t.kernel_s / frames;
+        rep.kernel_io_s_per_frame += t.kernel_io_s / frames;
+        frame_kernel_s[static_cast<std::size_t>(f - 1)] += t.kernel_s + t.kernel_io_s;
+        rep.compute_s_per_frame += (t.compute_end_s - t.start_s) / frames;
         if (spec != role.tasks.end() && spec->predicted_s > 0) {
           busy_spans[r.worker].push_back({(t.start_s - t0) / K, (t.end_s - t0) / K});
           ++rep.tasks_run;
@@ -532,6 +537,16 @@ EmulationReport emulate(const Scenario& sc, const Plan& plan, const EmulationOpt
                                     K, K, rep.compute_ratio));
 
   summarise_frames(m);
+  rep.latency_p50_real_s = m.latency_p50_s * K;
+  {
+    std::vector<double> share;  // per frame: 1 - (kernels + their copies) / frame latency, both real time
+    for (std::size_t f = 0; f < m.frames.size() && f < frame_kernel_s.size(); ++f)
+      if (m.frames[f].latency_s() > 0) share.push_back(1 - frame_kernel_s[f] / (m.frames[f].latency_s() * K));
+    std::sort(share.begin(), share.end());
+    if (!share.empty())
+      rep.framework_share_p50 = share.size() % 2 ? share[share.size() / 2]
+                                                 : (share[share.size() / 2 - 1] + share[share.size() / 2]) / 2;
+  }
   m.makespan_s = m.frames.empty() ? 0 : m.frames.back().completion_s;
   for (const auto& [dev, role] : ce.roles) {
     DeviceMetrics d;

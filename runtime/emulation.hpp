@@ -122,6 +122,12 @@ struct EmulationReport {
   double dilation = 1;          // the time dilation the run used
   double compute_ratio = 0;     // largest real compute / predicted time of a task here (0: not measured)
   int tasks_run = 0, overruns = 0;  // paced tasks with a prediction, and those whose real compute ran past it
+  // Framework time (measured, real seconds per frame, summed over every task): of the tasks' compute calls, the time
+  // in kernel execution and the whole call (the rest is cell assembly, crops and the like); and the frame latency p50
+  // in real seconds. With one worker in native mode nothing else is in a frame but the framework, so 1 - (kernels +
+  // their copies) / latency, per frame, is the framework's whole share (scripts/bench_emulator_overhead.sh).
+  double kernel_s_per_frame = 0, kernel_io_s_per_frame = 0, compute_s_per_frame = 0, latency_p50_real_s = 0;
+  double framework_share_p50 = 0;  // median over frames of 1 - (kernels + their copies) / frame latency
 };
 
 EmulationReport emulate(const Scenario& scenario, const Plan& plan, const EmulationOptions& options);

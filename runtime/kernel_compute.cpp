@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +37,17 @@ struct Context {
     auto& slot = kernels[{task, l}];
     if (!slot.second || !(slot.first == out)) slot = {out, backend->prepare(layer, w, out)};
     return *slot.second;
+  }
+
+  // back_propagate's regions for a task's layer run: the same every frame, so computed once.
+  std::mutex regions_mutex;
+  std::map<int, std::pair<std::array<int, 6>, std::map<int, Region>>> regions_by_task;
+  const std::map<int, Region>& regions(int task, const Model& m, int first, int last, const Region& out) {
+    const std::array<int, 6> key{first, last, out.r0, out.r1, out.c0, out.c1};
+    std::lock_guard lock(regions_mutex);
+    auto& slot = regions_by_task[task];
+    if (slot.second.empty() || slot.first != key) slot = {key, back_propagate(m, first, last, out)};
+    return slot.second;
   }
 
   const kernels::LayerWeights& layer_weights(int i) {
@@ -119,24 +131,35 @@ ComputeRegistry kernel_computes() {
       const json& run = p.at("run");
       const int first = run.at("first").get<int>(), last = run.at("last").get<int>();
       const Region out = region_of(run.at("out"), 0);
-      for (const auto& [l, reg] : back_propagate(model, first, last, out)) {
+      for (const auto& [l, reg] : ctx.regions(task.id, model, first, last, out)) {
         if (l < first) continue;
         const Layer& layer = model.layers[static_cast<std::size_t>(l)];
         const kernels::Geometry g = kernels::geometry(layer, reg);
+        // Each producer's values over exactly the region the kernel reads: the held tensor itself where it is that
+        // region (no copy: a whole-layer run reads its producers whole), else a cropped copy.
         std::vector<kernels::Tensor> crops;
+        crops.reserve(layer.inputs.size());
+        std::vector<const kernels::Tensor*> ptrs;
         for (int src : layer.inputs) {
           auto it = held.find(src);
           if (it == held.end())
             throw std::runtime_error(fmt::format("layer '{}' needs layer {}, which did not arrive", layer.name, src));
-          crops.push_back(kernels::crop(it->second.tensor, it->second.region, g.in));
+          if (it->second.region == g.in) {
+            ptrs.push_back(&it->second.tensor);
+          } else {
+            crops.push_back(kernels::crop(it->second.tensor, it->second.region, g.in));
+            ptrs.push_back(&crops.back());
+          }
         }
-        std::vector<const kernels::Tensor*> ptrs;
-        for (const auto& t : crops) ptrs.push_back(&t);
         kernels::Kernel& k = ctx.kernel(task.id, layer, l, reg);
+        const double t0 = monotonic_s();
         k.load(ptrs);
+        const double t1 = monotonic_s();
         k.execute();
+        const double t2 = monotonic_s();
         Held h{reg, {}};
         k.store(h.tensor);
+        add_kernel_time(t2 - t1, (t1 - t0) + (monotonic_s() - t2));
         held[l] = std::move(h);
       }
     }

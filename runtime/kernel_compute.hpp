@@ -1,7 +1,8 @@
 // The emulator's real compute: the "regions" compute a worker runs for every role of a TaskGraph. It assembles the
 // tensor cells it received per producer layer, optionally runs a layer run [first, last] for one output region
 // through the bundled kernels (band / tile execution by receptive field, kernels/partition.hpp semantics, keeping
-// every intermediate layer), and emits the requested cells of any layer it holds.
+// every intermediate layer), and emits the requested cells of any layer it holds. The time in kernel execute() calls
+// is reported to the worker (add_kernel_time), so the rest of the task counts as framework time.
 #pragma once
 
 #include <nlohmann/json.hpp>

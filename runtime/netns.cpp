@@ -38,10 +38,21 @@ void unregister_live(const std::string& ns) {
   live_set().erase(ns);
 }
 }  // namespace
+
 namespace {
 
 constexpr const char* kIp = "/usr/sbin/ip";
 constexpr const char* kTc = "/usr/sbin/tc";
+
+// `ip ARGS` and `tc ARGS`; throw with the command's stderr on failure.
+void ip(std::vector<std::string> args) {
+  args.insert(args.begin(), kIp);
+  run_command(args);
+}
+void tc(std::vector<std::string> args) {
+  args.insert(args.begin(), kTc);
+  run_command(args);
+}
 
 std::string read_all(int fd) {
   std::string out;
@@ -189,14 +200,6 @@ std::string NetnsTopology::tc_rate(double nominal_bps) const {
 }
 
 void NetnsTopology::build() {
-  auto ip = [](std::vector<std::string> args) {
-    args.insert(args.begin(), kIp);
-    run_command(args);
-  };
-  auto tc = [](std::vector<std::string> args) {
-    args.insert(args.begin(), kTc);
-    run_command(args);
-  };
   const std::string burst = std::to_string(options_.burst_bytes);
   ap_ = prefix_ + "ap";
   ip({"netns", "add", ap_});
@@ -259,14 +262,6 @@ std::vector<std::string> port_match(std::uint16_t port) {
 }  // namespace
 
 void NetnsTopology::build_air() {
-  auto ip = [](std::vector<std::string> args) {
-    args.insert(args.begin(), kIp);
-    run_command(args);
-  };
-  auto tc = [](std::vector<std::string> args) {
-    args.insert(args.begin(), kTc);
-    run_command(args);
-  };
   const AirOptions& air = options_.air;
   // Charge per packet of flow f: (M_f + 14) + O bytes (IP length M_f, Ethernet header, size-table overhead O), for
   // M_f - 52 payload bytes (IP 20 + TCP 20 + timestamps 12). The fastest flow (least seconds per byte, a_min) keeps

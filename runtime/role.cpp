@@ -156,7 +156,9 @@ json to_json(const FrameReport& r) {
                      {"compute_end_s", t.compute_end_s},
                      {"end_s", t.end_s},
                      {"sent_s", t.sent_s},
-                     {"overrun", t.overrun}});
+                     {"overrun", t.overrun},
+                     {"kernel_s", t.kernel_s},
+                     {"kernel_io_s", t.kernel_io_s}});
   json bytes = json::object();
   for (const auto& [to, b] : r.bytes_to) bytes[std::to_string(to)] = b;
   return {{"worker", r.worker}, {"frame", r.frame}, {"tasks", tasks}, {"bytes_to", bytes}};
@@ -175,6 +177,8 @@ FrameReport frame_report_from_json(const json& j) {
     k.end_s = get<double>(t, "end_s", "frame_report.tasks");
     k.sent_s = get<double>(t, "sent_s", "frame_report.tasks");
     k.overrun = get<bool>(t, "overrun", "frame_report.tasks");
+    if (t.contains("kernel_s")) k.kernel_s = get<double>(t, "kernel_s", "frame_report.tasks");
+    if (t.contains("kernel_io_s")) k.kernel_io_s = get<double>(t, "kernel_io_s", "frame_report.tasks");
     r.tasks.push_back(k);
   }
   for (const auto& [to, b] : need(j, "bytes_to", "frame_report").items()) r.bytes_to[parse_id(to, "frame_report: bytes_to")] = b.get<std::uint64_t>();

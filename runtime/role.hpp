@@ -79,6 +79,8 @@ struct TaskRecord {
   double end_s = 0;          // task finished (paced: >= start + predicted)
   double sent_s = 0;         // every output handed to the network
   bool overrun = false;      // paced mode: the real compute took longer than predicted_s
+  double kernel_s = 0;       // of start_s..compute_end_s, seconds in kernel execution (add_kernel_time)
+  double kernel_io_s = 0;    // ... and in the kernels' input / output copies
 };
 
 struct FrameReport {

@@ -2,6 +2,7 @@
 #include "runtime/worker.hpp"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <optional>
 
 #include "runtime/shared_clock.hpp"
@@ -70,6 +72,20 @@ ComputeRegistry builtin_computes() {
     return std::vector<Tensor>(task.outputs.size(), t);
   };
   return r;
+}
+
+namespace {
+thread_local double task_kernel_s = 0, task_kernel_io_s = 0;  // add_kernel_time() during the current compute call
+}  // namespace
+
+void keep_freed_memory() {
+  ::mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // glibc's upper limit on 64-bit
+  ::mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+}
+
+void add_kernel_time(double execute_s, double io_s) {
+  task_kernel_s += execute_s;
+  task_kernel_io_s += io_s;
 }
 
 // ---- CpuShare ----------------------------------------------------------------------------------------------------
@@ -573,6 +589,7 @@ void Worker::run_task(Run& run, const TaskSpec& task) {
       std::vector<const Tensor*> inputs;
       for (const auto& p : held) inputs.push_back(p.get());
       std::vector<Tensor> outs;
+      task_kernel_s = task_kernel_io_s = 0;
       try {
         outs = options_.computes.at(task.kind)(task, inputs, role.setup);
       } catch (const std::exception& e) {
@@ -583,6 +600,8 @@ void Worker::run_task(Run& run, const TaskSpec& task) {
                                              task.kind, outs.size(), task.outputs.size()));
       held.clear();
       rec.compute_end_s = monotonic_s();
+      rec.kernel_s = task_kernel_s;
+      rec.kernel_io_s = task_kernel_io_s;
       if (role.mode == PaceMode::paced) {
         const double done = run.cpu.finish(task.id);
         if (run.stop) return;

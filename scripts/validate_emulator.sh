@@ -9,12 +9,18 @@
 # Outputs in results/validation/: scenarios/*.yaml, <name>.<net>.txt (each emulate report), runs.csv (the emulate
 # --csv rows, a measured and a simulated row per run, plus the columns net, dilation, load1_before, load1_after),
 # summary.csv (one row per run: measured vs simulated, relative errors), errors.csv (median and p95 |error| per net
-# mode), validation.png (scripts/plot_validation.py).
+# mode), validation.png (scripts/plot_validation.py), commit.txt (the code the runs used). With CASES, the rows of
+# the other plans already in runs.csv are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 frames="${1:-10}"
-bin=build/edgesplit
-[ -x "$bin" ] || { echo "validate_emulator: $bin missing; run scripts/setup.sh first" >&2; exit 2; }
+[ -x build/edgesplit ] || { echo "validate_emulator: build/edgesplit missing; run scripts/setup.sh first" >&2; exit 2; }
+# A private copy of the binary (its workers are the same file): a rebuild during the long run changes nothing.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+bin="$work/edgesplit"
+cp build/edgesplit "$bin"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo '+changes')"
 out=results/validation
 mkdir -p "$out/scenarios"
 nets="${NETS:-netns pace}"
@@ -113,7 +119,27 @@ YAML
     rm -f "$csv"
   done
 done
-{ sed 's/$/,net,dilation,load1_before,load1_after/' "$out/runs.header.tmp"; cat "$rows"; } >"$out/runs.csv"
+if [ ! -f "$out/runs.header.tmp" ]; then
+  echo "validate_emulator: no run succeeded" >&2
+  exit 1
+fi
+{ sed 's/$/,net,dilation,load1_before,load1_after/' "$out/runs.header.tmp"; cat "$rows"; } >"$out/runs.new.tmp"
+if [ -n "${CASES:-}" ] && [ -f "$out/runs.csv" ]; then
+  # A subset: keep the earlier rows of every (scenario, net) not run again.
+  /usr/bin/python3 - "$out/runs.csv" "$out/runs.new.tmp" <<'PY'
+import csv, sys
+old = list(csv.DictReader(open(sys.argv[1])))
+new = list(csv.DictReader(open(sys.argv[2])))
+again = {(r["scenario"], r["net"]) for r in new}
+rows = [r for r in old if (r["scenario"], r["net"]) not in again] + new
+with open(sys.argv[2], "w", newline="") as fh:
+    w = csv.DictWriter(fh, fieldnames=list(new[0].keys()))
+    w.writeheader()
+    w.writerows(rows)
+PY
+fi
+mv "$out/runs.new.tmp" "$out/runs.csv"
+echo "$commit" >"$out/commit.txt"
 rm -f "$rows" "$out/runs.header.tmp"
 
 /usr/bin/python3 - "$out" <<'PY'
