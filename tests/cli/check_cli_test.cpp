@@ -10,29 +10,14 @@
 #include <sys/wait.h>
 #include <vector>
 
+#include "tests/unit/shell.hpp"
 #include "sim/model/zoo.hpp"
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-// Runs from the source tree so that the paths in the messages are the relative ones written here.
-Run run_in_source(const std::string& args) {
-  Run r;
-  const std::string cmd =
-      std::string("cd '") + EDGESPLIT_SOURCE_DIR + "' && " + EDGESPLIT_BINARY + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using edgesplit::testing::ShellRun;
+// From the source tree, so that the paths in the messages are the relative ones written here.
+ShellRun run_in_source(const std::string& args) { return edgesplit::testing::run_edgesplit(args); }
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;
@@ -131,51 +116,51 @@ TEST_CASE("edgesplit check: every file of the bad corpus, exact messages, exit 2
   CHECK(on_disk == corpus.size());
   for (const auto& [file, expected] : corpus) {
     INFO(file);
-    Run r = run_in_source("check " + file);
+    ShellRun r = run_in_source("check " + file);
     CHECK(r.exit_code == 2);
-    CHECK(r.output == expected);
+    CHECK(r.out == expected);
   }
 }
 
 TEST_CASE("edgesplit check: good files of every kind", "[cli]") {
-  Run r = run_in_source(
+  ShellRun r = run_in_source(
       "check platforms/devices/rpi4b.yaml tests/data/models/tiny.yaml platforms/clusters/default.yaml "
       "scenarios/examples/default.yaml scenarios/examples/sweep.yaml");
   CHECK(r.exit_code == 0);
-  CHECK(r.output ==
+  CHECK(r.out ==
         "platforms/devices/rpi4b.yaml: ok (profile)\n"
         "tests/data/models/tiny.yaml: ok (model)\n"
         "platforms/clusters/default.yaml: ok (platform)\n"
         "scenarios/examples/default.yaml: ok (scenario)\n"
         "scenarios/examples/sweep.yaml: ok (sweep)\n");
   // One bad file among good ones: the good ones still say ok, the exit code is 2.
-  Run mixed = run_in_source("check tests/data/models/tiny.yaml tests/data/bad/empty.yaml");
+  ShellRun mixed = run_in_source("check tests/data/models/tiny.yaml tests/data/bad/empty.yaml");
   CHECK(mixed.exit_code == 2);
-  CHECK(mixed.output ==
+  CHECK(mixed.out ==
         "tests/data/models/tiny.yaml: ok (model)\n"
         "tests/data/bad/empty.yaml: empty file; expected a profile, model, platform, scenario or sweep\n");
 }
 
 TEST_CASE("edgesplit expand: count, table and JSON lines", "[cli]") {
-  Run c = run_in_source("expand tests/data/sweeps/small_sweep.yaml --count");
+  ShellRun c = run_in_source("expand tests/data/sweeps/small_sweep.yaml --count");
   CHECK(c.exit_code == 0);
-  CHECK(c.output == "12\n");  // 3 rates x 2 zipped pairs x 2 repeats
-  Run t = run_in_source("expand tests/data/sweeps/small_sweep.yaml");
+  CHECK(c.out == "12\n");  // 3 rates x 2 zipped pairs x 2 repeats
+  ShellRun t = run_in_source("expand tests/data/sweeps/small_sweep.yaml");
   CHECK(t.exit_code == 0);
-  CHECK(std::count(t.output.begin(), t.output.end(), '\n') == 13);  // header + 12 points
-  CHECK(t.output.rfind(" index  key               platform.network.wifi.stations.*.rate  platform.devices[0].pstate  "
+  CHECK(std::count(t.out.begin(), t.out.end(), '\n') == 13);  // header + 12 points
+  CHECK(t.out.rfind(" index  key               platform.network.wifi.stations.*.rate  platform.devices[0].pstate  "
                        "planner.options.bits  repeat\n", 0) == 0);
-  Run j = run_in_source("expand tests/data/sweeps/small_sweep.yaml --json");
+  ShellRun j = run_in_source("expand tests/data/sweeps/small_sweep.yaml --json");
   CHECK(j.exit_code == 0);
-  auto first_line = j.output.substr(0, j.output.find('\n'));
+  auto first_line = j.out.substr(0, j.out.find('\n'));
   auto row = nlohmann::json::parse(first_line);
   CHECK(row["index"] == 0);
   CHECK(row["seed"] == 7);
   CHECK(row["swept"]["platform.network.wifi.stations.*.rate"] == "6 Mbps");
   CHECK(row["swept"]["planner.options.bits"] == "8");
   CHECK(row["key"].get<std::string>().size() == 16);
-  Run bad = run_in_source("expand tests/data/bad/zip_lengths.yaml --count");
+  ShellRun bad = run_in_source("expand tests/data/bad/zip_lengths.yaml --count");
   CHECK(bad.exit_code == 2);
-  CHECK(bad.output == "edgesplit: error: tests/data/bad/zip_lengths.yaml:4:3: zip: zip lists differ in length: 'seed' "
+  CHECK(bad.out == "edgesplit: error: tests/data/bad/zip_lengths.yaml:4:3: zip: zip lists differ in length: 'seed' "
                       "has 3 values, 'objective' has 2\n");
 }

@@ -6,42 +6,29 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "tests/unit/shell.hpp"
+
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Run run_binary(const std::string& args) {
-  Run r;
-  const std::string cmd = std::string(EDGESPLIT_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using edgesplit::testing::ShellRun;
+ShellRun run_binary(const std::string& args) { return edgesplit::testing::run_edgesplit(args); }
 
 }  // namespace
 
 TEST_CASE("edgesplit models: unknown model name exits 2 with a suggestion", "[cli]") {
-  Run r = run_binary("model show resnet5");
+  ShellRun r = run_binary("model show resnet5");
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.output, Catch::Contains("unknown model 'resnet5'; did you mean 'resnet50'?"));
-  Run r2 = run_binary("model show no_such_net");
+  CHECK_THAT(r.out, Catch::Contains("unknown model 'resnet5'; did you mean 'resnet50'?"));
+  ShellRun r2 = run_binary("model show no_such_net");
   CHECK(r2.exit_code == 2);
-  CHECK_THAT(r2.output, Catch::Contains("unknown model 'no_such_net'"));
-  CHECK_THAT(r2.output, Catch::Contains("yolov2_608_first16"));  // the known names are listed
+  CHECK_THAT(r2.out, Catch::Contains("unknown model 'no_such_net'"));
+  CHECK_THAT(r2.out, Catch::Contains("yolov2_608_first16"));  // the known names are listed
 }
 
 TEST_CASE("edgesplit models --json: every zoo model with its published figures", "[cli]") {
-  Run r = run_binary("models --json");
+  ShellRun r = run_binary("models --json");
   REQUIRE(r.exit_code == 0);
-  auto j = nlohmann::json::parse(r.output);
+  auto j = nlohmann::json::parse(r.out);
   REQUIRE(j.is_array());
   CHECK(j.size() == 30);
   bool seen = false;
@@ -57,9 +44,9 @@ TEST_CASE("edgesplit models --json: every zoo model with its published figures",
 }
 
 TEST_CASE("edgesplit model show --json: per-layer shapes and MACs", "[cli]") {
-  Run r = run_binary("model show yolov2_608_first16 --json");
+  ShellRun r = run_binary("model show yolov2_608_first16 --json");
   REQUIRE(r.exit_code == 0);
-  auto j = nlohmann::json::parse(r.output);
+  auto j = nlohmann::json::parse(r.out);
   CHECK(j["macs"] == 13000343552LL);
   REQUIRE(j["layers"].size() == 17);
   const auto& last = j["layers"][16];
@@ -69,9 +56,9 @@ TEST_CASE("edgesplit model show --json: per-layer shapes and MACs", "[cli]") {
 }
 
 TEST_CASE("edgesplit models: table lists every model", "[cli]") {
-  Run r = run_binary("models");
+  ShellRun r = run_binary("models");
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.output, Catch::Contains("mobilenet_v1_0.25_128"));
-  CHECK_THAT(r.output, Catch::Contains("inception_v3"));
-  CHECK_THAT(r.output, Catch::Contains("31.469"));  // yolov2_608 GMACs
+  CHECK_THAT(r.out, Catch::Contains("mobilenet_v1_0.25_128"));
+  CHECK_THAT(r.out, Catch::Contains("inception_v3"));
+  CHECK_THAT(r.out, Catch::Contains("31.469"));  // yolov2_608 GMACs
 }

@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/unit/shell.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -23,20 +25,8 @@ namespace {
 const std::string kBin = EDGESPLIT_BINARY;
 const std::string kSweep = std::string(EDGESPLIT_SOURCE_DIR) + "/tests/data/runner/sweep.yaml";  // 36 points
 
-struct Out {
-  int code;
-  std::string text;
-};
-
-Out sh(const std::string& cmd) {
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  std::string text;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
-  int st = ::pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), text};
-}
+using Out = edgesplit::testing::ShellRun;
+Out sh(const std::string& cmd) { return edgesplit::testing::run_shell(cmd); }
 
 fs::path fresh_dir(const std::string& name) {
   fs::path d = fs::temp_directory_path() / ("edgesplit-run-test-" + std::to_string(::getpid()) + "-" + name);
@@ -72,7 +62,7 @@ const std::vector<std::string>& reference_rows() {
   static std::vector<std::string> rows = [] {
     fs::path d = fresh_dir("reference");
     Out o = sh(kBin + " run " + kSweep + " -j 1 --quiet --out " + d.string());
-    REQUIRE(o.code == 0);
+    REQUIRE(o.exit_code == 0);
     auto r = deterministic_rows(d);
     fs::remove_all(d);
     return r;
@@ -88,8 +78,8 @@ TEST_CASE("edgesplit run: -j 1 and -j 2 give identical runs.csv", "[cli][runner]
   CHECK(ref[0].rfind("index,platform.network.wifi.rate,planner.name,repeat,planner,scenario,key,", 0) == 0);
   fs::path d = fresh_dir("j2");
   Out o = sh(kBin + " run " + kSweep + " -j 2 --batch 5 --quiet --out " + d.string());
-  REQUIRE(o.code == 0);
-  CHECK(o.text.find("36 run now") != std::string::npos);
+  REQUIRE(o.exit_code == 0);
+  CHECK(o.out.find("36 run now") != std::string::npos);
   CHECK(deterministic_rows(d) == ref);
   fs::remove_all(d);
 }
@@ -101,15 +91,15 @@ TEST_CASE("edgesplit run: killed at exact journal points, --resume completes wit
     fs::path d = fresh_dir("crash" + std::to_string(crash_after));
     Out killed = sh("EDGESPLIT_TEST_CRASH_AFTER=" + std::to_string(crash_after) + " " + kBin + " run " + kSweep +
                     " -j 2 --batch 4 --quiet --out " + d.string());
-    CHECK(killed.code == 128 + SIGKILL);
+    CHECK(killed.exit_code == 128 + SIGKILL);
     CHECK_FALSE(fs::exists(d / "runs.csv"));
     // Without --resume the earlier results are protected.
     Out refused = sh(kBin + " run " + kSweep + " --quiet --out " + d.string());
-    CHECK(refused.code == 2);
-    CHECK(refused.text.find("pass --resume to finish it") != std::string::npos);
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.out.find("pass --resume to finish it") != std::string::npos);
     Out resumed = sh(kBin + " run " + kSweep + " -j 2 --batch 4 --resume --quiet --out " + d.string());
-    REQUIRE(resumed.code == 0);
-    CHECK(resumed.text.find(std::to_string(crash_after) + " resumed, " + std::to_string(36 - crash_after) +
+    REQUIRE(resumed.exit_code == 0);
+    CHECK(resumed.out.find(std::to_string(crash_after) + " resumed, " + std::to_string(36 - crash_after) +
                             " run now") != std::string::npos);
     auto idx = journal_indices(d);
     CHECK(idx.size() == 36);
@@ -134,7 +124,7 @@ TEST_CASE("edgesplit run: SIGKILL from outside at an arbitrary moment, then --re
   int st = 0;
   ::waitpid(pid, &st, 0);
   Out resumed = sh(kBin + " run " + kSweep + " -j 2 --resume --quiet --out " + d.string());
-  REQUIRE(resumed.code == 0);
+  REQUIRE(resumed.exit_code == 0);
   auto idx = journal_indices(d);
   CHECK(std::set<int>(idx.begin(), idx.end()).size() == idx.size());
   CHECK(deterministic_rows(d) == ref);
@@ -146,18 +136,18 @@ TEST_CASE("edgesplit run: shards merged equal the local run", "[cli][runner]") {
   fs::path d = fresh_dir("shards");
   for (int k : {2, 0}) {
     Out o = sh(kBin + " run " + kSweep + " --shard " + std::to_string(k) + "/3 --quiet --out " + d.string());
-    REQUIRE(o.code == 0);
-    CHECK(o.text.find("12 in this shard") != std::string::npos);
-    CHECK(o.text.find("sweep not complete yet") != std::string::npos);
+    REQUIRE(o.exit_code == 0);
+    CHECK(o.out.find("12 in this shard") != std::string::npos);
+    CHECK(o.out.find("sweep not complete yet") != std::string::npos);
   }
   Out early = sh(kBin + " merge " + d.string());
-  CHECK(early.code == 1);
-  CHECK(early.text.find("12 of 36 scenarios missing (first: 1, 4, 7") != std::string::npos);
+  CHECK(early.exit_code == 1);
+  CHECK(early.out.find("12 of 36 scenarios missing (first: 1, 4, 7") != std::string::npos);
   Out last = sh(kBin + " run " + kSweep + " --shard 1/3 --quiet --out " + d.string());
-  REQUIRE(last.code == 0);
+  REQUIRE(last.exit_code == 0);
   CHECK(deterministic_rows(d) == ref);
   Out merged = sh(kBin + " merge " + d.string());
-  CHECK(merged.code == 0);
+  CHECK(merged.exit_code == 0);
   CHECK(deterministic_rows(d) == ref);
   fs::remove_all(d);
 }
@@ -166,8 +156,8 @@ TEST_CASE("edgesplit run: a failing scenario gets a row saying why; the rest com
   fs::path d = fresh_dir("failing");
   Out o = sh(kBin + " run " + std::string(EDGESPLIT_SOURCE_DIR) + "/tests/data/runner/nocloud.yaml --quiet --out " +
              d.string());
-  CHECK(o.code == 1);
-  CHECK(o.text.find("ok 2, failed 0, errors 1") != std::string::npos);
+  CHECK(o.exit_code == 1);
+  CHECK(o.out.find("ok 2, failed 0, errors 1") != std::string::npos);
   std::ifstream f(d / "runs.csv");
   std::string header, local, cloud, even;
   std::getline(f, header);
@@ -184,13 +174,13 @@ TEST_CASE("edgesplit run: a failing scenario gets a row saying why; the rest com
 
 TEST_CASE("edgesplit run: bad arguments are input errors", "[cli][runner]") {
   Out shard = sh(kBin + " run " + kSweep + " --shard 3 --out /tmp/unused-edgesplit");
-  CHECK(shard.code == 2);
-  CHECK(shard.text.find("--shard: expected k/N (e.g. 3/16), found '3'") != std::string::npos);
+  CHECK(shard.exit_code == 2);
+  CHECK(shard.out.find("--shard: expected k/N (e.g. 3/16), found '3'") != std::string::npos);
   Out range = sh(kBin + " run " + kSweep + " --shard 4/4 --out /tmp/unused-edgesplit");
-  CHECK(range.code == 2);
-  CHECK(range.text.find("shard 4/4 is out of range") != std::string::npos);
+  CHECK(range.exit_code == 2);
+  CHECK(range.out.find("shard 4/4 is out of range") != std::string::npos);
   Out exec = sh(kBin + " run " + kSweep + " --executor simgird --out /tmp/unused-edgesplit");
-  CHECK(exec.code == 2);
-  CHECK(exec.text.find("unknown executor 'simgird'; did you mean 'simgrid'?") != std::string::npos);
+  CHECK(exec.exit_code == 2);
+  CHECK(exec.out.find("unknown executor 'simgird'; did you mean 'simgrid'?") != std::string::npos);
   fs::remove_all("/tmp/unused-edgesplit");
 }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/unit/shell.hpp"
 #include "kernels/kernel.hpp"
 #include "kernels/profiler.hpp"
 #include "sim/model/zoo.hpp"
@@ -17,22 +18,9 @@ using namespace edgesplit;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string output;
-};
-
-Run run_binary(const std::string& args) {
-  Run r;
-  FILE* pipe = popen((std::string(EDGESPLIT_BINARY) + " " + args + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using edgesplit::testing::ShellRun;
+// Absolute paths only here, so the working directory does not matter.
+ShellRun run_binary(const std::string& args) { return edgesplit::testing::run_edgesplit(args); }
 
 }  // namespace
 
@@ -62,11 +50,11 @@ TEST_CASE("edgesplit profile: writes a loadable measured profile with band table
   fs::create_directories(dir);
   const std::string yaml = (dir / "tiny.yaml").string(), json = (dir / "tiny.json").string();
   const std::string backend = kernels::backend_names().front();  // the fastest compiled in
-  Run r = run_binary("profile --model mobilenet_v1_0.25_128 --backend " + backend +
+  ShellRun r = run_binary("profile --model mobilenet_v1_0.25_128 --backend " + backend +
                      " --bands 2,full --repeats 1 -o " + yaml + " --json " + json);
-  INFO(r.output);
+  INFO(r.out);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.output, Catch::Contains("measurements, ETA"));
+  CHECK_THAT(r.out, Catch::Contains("measurements, ETA"));
 
   Profile p = load_profile(yaml);
   CHECK(p.name == "tiny");
@@ -102,13 +90,13 @@ TEST_CASE("edgesplit profile: writes a loadable measured profile with band table
 }
 
 TEST_CASE("edgesplit profile: bad flags exit 2 naming the flag", "[kernels]") {
-  Run r = run_binary("profile --model vgg16 --backend onedn -o /dev/null");
+  ShellRun r = run_binary("profile --model vgg16 --backend onedn -o /dev/null");
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.output, Catch::Contains("unknown backend 'onedn'"));
-  Run r2 = run_binary("profile --model vgg16 --backend reference --bands 0,full -o /dev/null");
+  CHECK_THAT(r.out, Catch::Contains("unknown backend 'onedn'"));
+  ShellRun r2 = run_binary("profile --model vgg16 --backend reference --bands 0,full -o /dev/null");
   CHECK(r2.exit_code == 2);
-  CHECK_THAT(r2.output, Catch::Contains("--bands") && Catch::Contains("found '0'"));
-  Run r3 = run_binary("profile --model vgg61 --backend reference -o /dev/null");
+  CHECK_THAT(r2.out, Catch::Contains("--bands") && Catch::Contains("found '0'"));
+  ShellRun r3 = run_binary("profile --model vgg61 --backend reference -o /dev/null");
   CHECK(r3.exit_code == 2);
-  CHECK_THAT(r3.output, Catch::Contains("vgg16"));
+  CHECK_THAT(r3.out, Catch::Contains("vgg16"));
 }

@@ -7,28 +7,17 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "tests/unit/shell.hpp"
+
 namespace {
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
-Run run(const std::string& args, bool with_stderr) {
-  Run r;
-  std::string cmd = std::string("cd '") + EDGESPLIT_SOURCE_DIR + "' && " + EDGESPLIT_BINARY + " " + args +
-                    (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+using edgesplit::testing::ShellRun;
+ShellRun run(const std::string& args, bool with_stderr) {
+  return edgesplit::testing::run_edgesplit(args, with_stderr ? edgesplit::testing::Stderr::merged : edgesplit::testing::Stderr::discarded);
 }
 }  // namespace
 
 TEST_CASE("edgesplit plan --json: AWD's replicas on the Odroid XU4 + Pi 4 + Nano meet 200 fps", "[planners]") {
-  Run r = run("plan scenarios/paper/awd/odroid_pi4_nano.yaml --json", false);
+  ShellRun r = run("plan scenarios/paper/awd/odroid_pi4_nano.yaml --json", false);
   REQUIRE(r.exit_code == 0);
   nlohmann::json j = nlohmann::json::parse(r.out);
   CHECK(j["planner"] == "awd");
@@ -51,7 +40,7 @@ TEST_CASE("edgesplit plan --json: AWD's replicas on the Odroid XU4 + Pi 4 + Nano
 }
 
 TEST_CASE("edgesplit plan: a requirement the boards cannot meet exits 2 with on_infeasible: error", "[planners]") {
-  Run r = run("plan scenarios/paper/awd/odroid_pi4_nano.yaml --planner-options "
+  ShellRun r = run("plan scenarios/paper/awd/odroid_pi4_nano.yaml --planner-options "
               "'{\"required_fps\": 1000, \"on_infeasible\": \"error\"}'",
               true);
   CHECK(r.exit_code == 2);
@@ -61,7 +50,7 @@ TEST_CASE("edgesplit plan: a requirement the boards cannot meet exits 2 with on_
 }
 
 TEST_CASE("edgesplit simulate: AWD re-plans when the Nano fails and when the XU4 slows down", "[planners]") {
-  Run r = run("simulate scenarios/paper/awd/nano_failure.yaml --json", false);
+  ShellRun r = run("simulate scenarios/paper/awd/nano_failure.yaml --json", false);
   REQUIRE(r.exit_code == 0);
   nlohmann::json j = nlohmann::json::parse(r.out);
   std::string replanning = j["provenance"]["replanning"];

@@ -27,6 +27,16 @@ using namespace edgesplit::testing;
 
 namespace {
 
+// 3×32×32 → conv 16 → conv 16 → pool → fc 10 (2.85 M MACs): the small CNN of the hand-worked cases.
+Model two_conv() {
+  ModelBuilder b("two_conv", Shape{3, 32, 32});
+  b.conv("conv1", ConvSpec{.out = 16});
+  b.conv("conv2", ConvSpec{.out = 16});
+  b.maxpool("pool", PoolSpec{.k = 2});
+  b.fc("fc", 10);
+  return b.build();
+}
+
 // DistrEdge's group DC (§4.6): Xavier + TX2 + Nano + Pi 3, every station at `mbps`; the requester is the Xavier.
 Platform group_dc(double mbps = 50) {
   Platform p;
@@ -105,12 +115,7 @@ TEST_CASE("edgesplit::distredge osds: a short seeded training learns better spli
   // 3.2 ms. 400 episodes with exploration over the first third (Δ = 3/400) learn it: checked with seeds 1–5 and with
   // OpenBLAS's Haswell and SkylakeX kernels, the last 50 episodes average 0.46–0.62 of the first 50 and the trained
   // actor alone 0.46–0.72 (a 4000-episode VGG-16 run learns likewise: scripts/bench_seed_planners.sh).
-  ModelBuilder b("two_conv", Shape{3, 32, 32});
-  b.conv("conv1", ConvSpec{.out = 16});
-  b.conv("conv2", ConvSpec{.out = 16});
-  b.maxpool("pool", PoolSpec{.k = 2});
-  b.fc("fc", 10);
-  Model m = b.build();
+  Model m = two_conv();
   Platform p;
   p.name = "three_providers";
   p.devices = {station("phone", 100e6 / 8, 1e7), station("fast", 100e6 / 8, 1e9), station("mid", 100e6 / 8, 5e8),
@@ -168,12 +173,7 @@ TEST_CASE("edgesplit::distredge osds: the best single-provider decision is kept 
   // phone→AP→fast (1/(1/12.5e6 + 1/12.5e6) = 6.25e6 B/s: 1.97 ms) + 28.5 µs of compute + the 40-B result back; any
   // row on "slow" costs at least one conv row there: 16·32·27 MACs / 1e6 = 13.8 ms. So the single-provider decision
   // is the optimum, and two noisy episodes of an untrained actor almost surely miss it.
-  ModelBuilder b("two_conv", Shape{3, 32, 32});
-  b.conv("conv1", ConvSpec{.out = 16});
-  b.conv("conv2", ConvSpec{.out = 16});
-  b.maxpool("pool", PoolSpec{.k = 2});
-  b.fc("fc", 10);
-  Model m = b.build();
+  Model m = two_conv();
   Platform p;
   p.name = "one_fast_provider";
   p.devices = {station("phone", 100e6 / 8, 1e7), station("slow", 100e6 / 8, 1e6), station("fast", 100e6 / 8, 1e11)};
@@ -240,12 +240,7 @@ TEST_CASE("edgesplit::distredge planner: beats AOFL where AOFL's capability spli
   // (1e7 MAC/s, 100 Mbps) that, as in the paper (§4.2), only sends the image: requester_provides = false. Two
   // providers: "big" computes 2× faster than "small" (1e11 vs 5e10 MAC/s, both < 0.06 ms for the whole model) but
   // sits behind a 1 Mbps link; "small" has 100 Mbps.
-  ModelBuilder b("two_conv", Shape{3, 32, 32});
-  b.conv("conv1", ConvSpec{.out = 16});
-  b.conv("conv2", ConvSpec{.out = 16});
-  b.maxpool("pool", PoolSpec{.k = 2});
-  b.fc("fc", 10);
-  Model m = b.build();
+  Model m = two_conv();
   Platform p;
   p.name = "links_vs_capability";
   p.devices = {station("phone", 100e6 / 8, 1e7), station("big", 1e6 / 8, 1e11), station("small", 100e6 / 8, 5e10)};

@@ -7,36 +7,25 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "tests/unit/shell.hpp"
+
 namespace {
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
-Run run(const std::string& args, bool with_stderr) {
-  Run r;
-  std::string cmd = std::string("cd '") + EDGESPLIT_SOURCE_DIR + "' && " + EDGESPLIT_BINARY + " " + args +
-                    (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+using edgesplit::testing::ShellRun;
+ShellRun run(const std::string& args, bool with_stderr) {
+  return edgesplit::testing::run_edgesplit(args, with_stderr ? edgesplit::testing::Stderr::merged : edgesplit::testing::Stderr::discarded);
 }
 }  // namespace
 
 TEST_CASE("edgesplit plan: HALP's selected variant is what the plan shows, layer names included", "[planners]") {
   const std::string scenario = "plan tests/planners/data/halp_vgg_scenario_mobilenet_selection.yaml";
-  Run text = run(scenario, false);
+  ShellRun text = run(scenario, false);
   REQUIRE(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Contains("(mobilenet_v1_"));  // the variant after the scenario's model
   CHECK_THAT(text.out, Catch::Contains("devices compute one piece at a time, in order"));
   // Stage 0 is MobileNet's stem, not VGG-16's conv1_1.
   CHECK_THAT(text.out, Catch::Contains("stage 0: layers 1..1 (Conv2d_0..Conv2d_0)"));
   CHECK_THAT(text.out, !Catch::Contains("conv1_1"));
-  Run json = run(scenario + " --json", false);
+  ShellRun json = run(scenario + " --json", false);
   REQUIRE(json.exit_code == 0);
   nlohmann::json j = nlohmann::json::parse(json.out);
   CHECK(j["sequential_devices"] == true);
@@ -47,7 +36,7 @@ TEST_CASE("edgesplit plan: HALP's selected variant is what the plan shows, layer
 }
 
 TEST_CASE("edgesplit plan: a bad HALP option exits 2 naming the key", "[planners]") {
-  Run r = run("plan scenarios/paper/halp/pi4_vgg16.yaml --planner-options '{\"secondaries\": \"pi1,pi7\"}'", true);
+  ShellRun r = run("plan scenarios/paper/halp/pi4_vgg16.yaml --planner-options '{\"secondaries\": \"pi1,pi7\"}'", true);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("planner.options.secondaries") && Catch::Contains("pi7"));
 }

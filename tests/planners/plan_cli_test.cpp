@@ -7,28 +7,17 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "tests/unit/shell.hpp"
+
 namespace {
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
-Run run(const std::string& args, bool with_stderr) {
-  Run r;
-  std::string cmd = std::string("cd '") + EDGESPLIT_SOURCE_DIR + "' && " + EDGESPLIT_BINARY + " " + args +
-                    (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+using edgesplit::testing::ShellRun;
+ShellRun run(const std::string& args, bool with_stderr) {
+  return edgesplit::testing::run_edgesplit(args, with_stderr ? edgesplit::testing::Stderr::merged : edgesplit::testing::Stderr::discarded);
 }
 }  // namespace
 
 TEST_CASE("edgesplit plan --json: per-device rectangles and MACs of a DeepThings plan", "[planners]") {
-  Run r = run("plan tests/planners/data/ftp_yolo.yaml --json", false);
+  ShellRun r = run("plan tests/planners/data/ftp_yolo.yaml --json", false);
   REQUIRE(r.exit_code == 0);
   nlohmann::json j = nlohmann::json::parse(r.out);
   CHECK(j["planner"] == "deepthings");
@@ -46,7 +35,7 @@ TEST_CASE("edgesplit plan --json: per-device rectangles and MACs of a DeepThings
 }
 
 TEST_CASE("edgesplit plan: a degenerate FTP grid exits 2 naming the option", "[planners]") {
-  Run r = run("plan tests/planners/data/ftp_degenerate.yaml", true);
+  ShellRun r = run("plan tests/planners/data/ftp_degenerate.yaml", true);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("planner.options.grid_rows") && Catch::Contains("degenerate FTP grid: 20 rows"));
 }

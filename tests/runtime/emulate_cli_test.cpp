@@ -13,26 +13,14 @@
 #include <string>
 #include <thread>
 
+#include "tests/unit/shell.hpp"
 #include "runtime/netns.hpp"
 #include "runtime/process.hpp"
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
-
-Run run(const std::string& cmd) {
-  Run r;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using edgesplit::testing::ShellRun;
+ShellRun run(const std::string& cmd) { return edgesplit::testing::run_shell(cmd); }
 
 std::string write_scenario(const std::filesystem::path& dir) {
   const std::string yaml = R"(name: cli-emulate
@@ -64,7 +52,7 @@ TEST_CASE("edgesplit::cli emulate: report and runs.csv rows for an even split", 
   std::filesystem::create_directories(dir);
   const std::string scenario = write_scenario(dir);
   const std::string csv = (dir / "runs.csv").string();
-  const Run r = run(std::string(EDGESPLIT_BINARY) + " emulate " + scenario + " --frames 2 --net pace --csv " + csv);
+  const ShellRun r = run(std::string(EDGESPLIT_BINARY) + " emulate " + scenario + " --frames 2 --net pace --csv " + csv);
   INFO(r.out);
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("equal within 1e-5 of the largest value"));
@@ -81,7 +69,7 @@ TEST_CASE("edgesplit::cli emulate: report and runs.csv rows for an even split", 
 }
 
 TEST_CASE("edgesplit::cli emulate: bad flags exit 2 naming the flag", "[runtime][emulation][cli]") {
-  const Run r = run(std::string(EDGESPLIT_BINARY) + " emulate x.yaml --net wifi");
+  const ShellRun r = run(std::string(EDGESPLIT_BINARY) + " emulate x.yaml --net wifi");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("--net: unknown net 'wifi'"));
 }

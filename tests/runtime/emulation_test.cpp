@@ -31,6 +31,14 @@ Scenario zoo_scenario(const std::string& model, const std::vector<std::string>& 
   return s;
 }
 
+// A plan of planner "test" whose source and sink are `device`; the test adds its stages.
+Plan plan_at(const std::string& device) {
+  Plan plan;
+  plan.planner = "test";
+  plan.source = plan.sink = device;
+  return plan;
+}
+
 EmulationOptions options(PaceMode mode = PaceMode::native) {
   EmulationOptions o;
   o.binary = EDGESPLIT_BINARY;
@@ -90,9 +98,7 @@ TEST_CASE("edgesplit::runtime::emulate: row bands over three workers reproduce t
           "[runtime][emulation]") {
   Scenario s = zoo_scenario("mobilenet_v1_0.25_128", {"a", "b", "c"});
   const Model& m = s.model;
-  Plan plan;
-  plan.planner = "test";
-  plan.source = plan.sink = "a";
+  Plan plan = plan_at("a");
   const int split_last = 10;  // layers 1..10 in bands on a, b, c; the rest on a
   SECTION("direct exchange between the bands") {
     Stage st = band_stage(m, 1, split_last, {"a", "b", "c"}, {0.5, 0.3, 0.2});
@@ -126,9 +132,7 @@ TEST_CASE("edgesplit::runtime::emulate: int8 transfers are checked against a rep
   // more than 0 and, for this small net, by well under 5 % of its largest value.
   Scenario s = zoo_scenario("mobilenet_v1_0.25_128", {"a", "b"});
   const Model& m = s.model;
-  Plan plan;
-  plan.planner = "test";
-  plan.source = plan.sink = "a";
+  Plan plan = plan_at("a");
   Stage st = band_stage(m, 1, 6, {"a", "b"}, {0.5, 0.5});
   st.input_route = Route::Direct;
   st.input_bits = 8;
@@ -157,9 +161,7 @@ TEST_CASE("edgesplit::runtime::emulate: a 2x2 tile grid with a residual model, p
   while (last + 1 < m.size() && m.layers[static_cast<std::size_t>(last)].out.h >= 56 &&
          m.layers[static_cast<std::size_t>(last + 1)].out.h >= 56)
     ++last;  // every layer at 56x56 or more: the stem and layer1
-  Plan plan;
-  plan.planner = "test";
-  plan.source = plan.sink = "a";
+  Plan plan = plan_at("a");
   Stage st;
   st.first_layer = 1;
   st.last_layer = last;
@@ -187,9 +189,7 @@ TEST_CASE("edgesplit::runtime::emulate: in network namespaces with per-route sha
   }
   Scenario s = zoo_scenario("mobilenet_v1_0.25_128", {"a", "b"});
   const Model& m = s.model;
-  Plan plan;
-  plan.planner = "test";
-  plan.source = plan.sink = "a";
+  Plan plan = plan_at("a");
   Stage st = band_stage(m, 1, 6, {"a", "b"}, {0.5, 0.5});
   st.input_route = Route::Direct;
   plan.stages = {st, whole_stage(m, 7, m.size() - 1, "a")};
@@ -212,9 +212,7 @@ TEST_CASE("edgesplit::runtime::emulate: sequential devices compute one role at a
   Scenario s = zoo_scenario("mobilenet_v1_0.25_128", {"a", "b"});
   s.workload.frames = 3;
   const Model& m = s.model;
-  Plan plan;
-  plan.planner = "test";
-  plan.source = plan.sink = "a";
+  Plan plan = plan_at("a");
   plan.sequential_devices = true;
   plan.pipelined = true;
   Stage first = band_stage(m, 1, 4, {"a", "b"}, {0.5, 0.5});
