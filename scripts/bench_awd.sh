@@ -7,11 +7,9 @@
 # Build first (scripts/setup.sh); BUILD_DIR selects the tree, EXECUTOR the executor (analytic | simgrid).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build="${BUILD_DIR:-build}"
+source scripts/lib/bench_common.sh
 executor="${EXECUTOR:-analytic}"
-bin="$build/edgesplit"
-[ -x "$bin" ] || { echo "bench_awd: $bin not built (run scripts/setup.sh)"; exit 1; }
-echo "bench_awd: $(nproc) cores on $(hostname), commit $(git rev-parse --short HEAD), executor $executor"
+bench_start bench_awd edgesplit "executor $executor"
 
 echo "== the planner's own predictions (cost table from the analytic executor; plan_ms measured) =="
 "$build/tests/test_planners" "edgesplit::awd bench*" | grep -v -e '^Filters' -e '^===' -e '^test cases' -e '^assertions' -e '^$'

@@ -7,12 +7,9 @@
 # Build first (scripts/setup.sh); BUILD_DIR selects the tree, EXECUTOR the executor (analytic | simgrid).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build="${BUILD_DIR:-build}"
+source scripts/lib/bench_common.sh
 executor="${EXECUTOR:-analytic}"
-bin="$build/edgesplit"
-[ -x "$bin" ] || { echo "bench_distredge: $bin not built (run scripts/setup.sh)"; exit 1; }
-echo "bench_distredge: $(nproc) cores on $(hostname), commit $(git rev-parse --short HEAD), executor $executor," \
-  "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(detected)}"
+bench_start bench_distredge edgesplit "executor $executor, OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(detected)}"
 rm -rf results/distredge_groups  # a fresh run each time (the runner refuses to mix with an earlier one)
 # Trainings take minutes: no per-scenario time limit worth the name, small batches so both workers train; the policy
 # cache is bypassed so every training is timed.

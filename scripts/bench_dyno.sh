@@ -6,11 +6,9 @@
 # Build first (scripts/setup.sh); BUILD_DIR selects the tree, EXECUTOR the executor (analytic | simgrid).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build="${BUILD_DIR:-build}"
+source scripts/lib/bench_common.sh
 executor="${EXECUTOR:-analytic}"
-bin="$build/edgesplit"
-[ -x "$bin" ] || { echo "bench_dyno: $bin not built (run scripts/setup.sh)"; exit 1; }
-echo "bench_dyno: $(nproc) cores on $(hostname), commit $(git rev-parse --short HEAD), executor $executor"
+bench_start bench_dyno edgesplit "executor $executor"
 
 rm -rf results/dyno_bandwidth  # a fresh run each time (the runner refuses to mix with an earlier one)
 "$bin" run scenarios/paper/dyno/sweep.yaml -j 2 --executor "$executor" -q --out results/dyno_bandwidth || true

@@ -7,10 +7,8 @@
 # Build first (scripts/setup.sh); BUILD_DIR selects the tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build="${BUILD_DIR:-build}"
-bin="$build/edgesplit"
-[ -x "$bin" ] || { echo "bench_halp: $bin not built (run scripts/setup.sh)"; exit 1; }
-echo "bench_halp: $(nproc) cores on $(hostname), commit $(git rev-parse --short HEAD)"
+source scripts/lib/bench_common.sh
+bench_start bench_halp edgesplit
 
 echo "== the planner's own predictions (simulated, analytic executor) and planning times (measured) =="
 "$build/tests/test_planners" "edgesplit::halp bench*" | grep -v -e '^Filters' -e '^===' -e '^test cases' -e '^assertions' \

@@ -7,10 +7,8 @@
 # Build first (scripts/setup.sh); BUILD_DIR selects the tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build="${BUILD_DIR:-build}"
-bin="$build/tests/test_planners"
-[ -x "$bin" ] || { echo "bench_seed_planners: $bin not built (run scripts/setup.sh)"; exit 1; }
-echo "bench_seed_planners: $(nproc) cores on $(hostname), commit $(git rev-parse --short HEAD)"
+source scripts/lib/bench_common.sh
+bench_start bench_seed_planners tests/test_planners
 echo "== PICO (target: planning VGG-16 x 8 devices < 50 ms) =="
 "$bin" "edgesplit::pico bench*" | grep -v -e '^Filters' -e '^===' -e '^test cases' -e '^assertions' -e '^$'
 if "$bin" --list-tests "edgesplit::distredge bench*" 2>/dev/null | grep -q distredge; then
