@@ -88,14 +88,13 @@ RouteModel route_model(const Platform& platform, int a, int b);
 
 // Every task of one frame in-process, in graph order, through the same computes as the workers. With `wire`, a
 // tensor that crosses workers goes through the wire encoding, so int8 transfers are quantised exactly as on the
-// network; without it every transfer stays float32. `took`: real compute seconds per task id (the last of `repeats`).
+// network; without it every transfer stays float32. `took`: real compute seconds per task id (the last of `repeats`;
+// the automatic dilation reads it).
 struct Replay {
   std::map<int, double> took;
   Tensor output;  // slot 1, the sink's result
 };
 Replay replay_tasks(const CompiledEmulation& ce, const Tensor& input, bool wire, int repeats = 1);
-// Real compute seconds of each task on this host (the second of two in-process replays), for the automatic dilation.
-std::map<int, double> measure_task_compute(const CompiledEmulation& ce, const Tensor& input, int repeats = 2);
 // Whether some transfer between workers travels as int8 (bits <= 8).
 bool has_quantised_transfer(const CompiledEmulation& ce);
 

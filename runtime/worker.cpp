@@ -393,20 +393,13 @@ void Worker::stop_role() {
   std::lock_guard lock(role_mutex_);
   if (!run_) return;
   Run& r = *run_;
-  r.stop = true;
-  r.cpu.stop();
-  box_cv_.notify_all();
-  {
-    std::lock_guard tl(r.turn_mutex);  // no waiter misses the stop between its check and its wait
-  }
-  r.turn_cv.notify_all();
+  halt(r);
   for (auto& [key, s] : r.senders) {
     std::shared_ptr<Connection> c;
     {
       std::lock_guard sl(s->mutex);
       c = s->conn;
     }
-    s->cv.notify_all();
     if (c) c->socket.shutdown_both();
   }
   {
@@ -433,14 +426,23 @@ void Worker::fail(Run& run, const std::string& message) {
   send_error(*run.coordinator, message);
   // The coordinator's connection handler sees the end and stops the role (joining this thread from there).
   run.coordinator->socket.shutdown_both();
+  halt(run);
+}
+
+void Worker::halt(Run& run) {
   run.stop = true;
   run.cpu.stop();
   box_cv_.notify_all();
   {
-    std::lock_guard tl(run.turn_mutex);
+    std::lock_guard lock(run.turn_mutex);  // no waiter misses the stop between its check and its wait
   }
   run.turn_cv.notify_all();
-  for (auto& [key, s] : run.senders) s->cv.notify_all();
+  for (auto& [key, s] : run.senders) {
+    {
+      std::lock_guard lock(s->mutex);
+    }
+    s->cv.notify_all();
+  }
 }
 
 std::shared_ptr<Worker::Connection> Worker::connect_peer(const RoleSpec& role, int dest) {

@@ -107,6 +107,7 @@ class Worker {
   void run_task(Run& run, const TaskSpec& task);
   void run_sender(Run& run, Sender& s);
   void fail(Run& run, const std::string& message);
+  void halt(Run& run);  // stop flag set, every waiter (inputs, turns, senders, the emulated core) woken
   std::shared_ptr<Connection> connect_peer(const RoleSpec& role, int dest);
   std::shared_ptr<Connection> control_connection(Run& run, int dest);  // unpaced: credits and gates
   void send_credits(Run& run, const TaskSpec& task, std::uint32_t frame);

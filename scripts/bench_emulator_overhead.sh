@@ -13,20 +13,11 @@ bin=build/edgesplit
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-scenario() {  # name model planner
+scenario() {  # name model planner (on the default platform; a local plan runs on its requester, the Pi 4)
   cat >"$tmp/$1.yaml" <<YAML
 name: $1
 model: $2
-platform:
-  platform: default
-  devices:
-    - {name: pi4, profile: rpi4b}
-    - {name: pi3, profile: rpi3b}
-    - {name: nano, profile: jetson_nano}
-    - {name: xu4, profile: odroid_xu4}
-  network:
-    wifi: {rate: 50 Mbps, latency: 1 ms}
-  requester: pi4
+platform: $PWD/platforms/clusters/default.yaml
 planner: {name: $3}
 workload: {frames: $frames, arrival: closed}
 objective: latency
