@@ -72,6 +72,12 @@ TEST_CASE("edgesplit::cli emulate: bad flags exit 2 naming the flag", "[runtime]
   const ShellRun r = run(std::string(EDGESPLIT_BINARY) + " emulate x.yaml --net wifi");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("--net: unknown net 'wifi'"));
+  // --dilation: 'auto' or a number >= 1 (a world faster than real time would make every task overrun).
+  for (const std::string bad : {"0.5", "fast", "2x"}) {
+    const ShellRun d = run(std::string(EDGESPLIT_BINARY) + " emulate x.yaml --dilation " + bad);
+    CHECK(d.exit_code == 2);
+    CHECK_THAT(d.out, Catch::Contains("--dilation: expected 'auto' or a number >= 1, found '" + bad + "'"));
+  }
 }
 
 TEST_CASE("edgesplit::cli emulate: SIGTERM mid-run removes the namespaces and leaves no worker running",
